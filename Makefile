@@ -1,0 +1,44 @@
+# Two commands: `make run` starts the app with demo data; `make test` runs every test.
+# Both set everything up on a fresh Debian/Ubuntu machine with Python 3.11+ and Node.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+
+.PHONY: run test setup deps assets lint clean
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_data
+	@echo ""
+	@echo "Open http://127.0.0.1:$${PORT:-8000}/ and sign in with a demo account above. Ctrl-C stops everything."
+	@echo ""
+	$(VENV)/bin/honcho --procfile Procfile.dev start --port $${PORT:-8000}
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: deps assets
+
+deps: $(VENV)/.synced
+$(VENV)/.synced: pyproject.toml uv.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	# --inexact keeps uv itself in the environment it installs into.
+	$(VENV)/bin/uv sync --frozen --inexact --python $(PY)
+	touch $@
+
+assets: static/build/.built
+static/build/.built: package.json package-lock.json $(shell find static templates -type f -not -path 'static/build/*' 2>/dev/null)
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	$(PY) manage.py collectstatic --noinput -v0
+	touch $@
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles var

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from partnership import views as partnership_views
+from partnership import views_public
+
+urlpatterns = [
+    path("healthz", views_public.healthz, name="healthz"),
+    path("readyz", views_public.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("invitations/<str:token>/", views_public.invitation_accept, name="invitation_accept"),
+    path("", partnership_views.chooser, name="chooser"),
+    path("<slug:slug>/", include("partnership.urls")),
+]

@@ -1,0 +1,57 @@
+"""The access layer every partnership view goes through.
+
+`/<slug>/...` is resolved to a partnership only for a signed-in person with an
+active membership of it; anyone else gets the same 404 as for a partnership that
+does not exist, so the URL space leaks nothing. A member whose role may not use a
+view gets 403: they already know the partnership exists.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership, Role
+
+ALL_ROLES = frozenset(Role.values)
+MANAGERS = frozenset({Role.ADMIN})
+AUDIT_EDITORS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.SERVICE_LEAD})
+REVIEWERS = frozenset({Role.ADMIN, Role.COMMISSIONER})
+PORTFOLIO_VIEWERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.SERVICE_LEAD, Role.BOARD_MEMBER})
+
+
+def resolve_membership(user, slug):
+    """The active membership of `user` in the partnership `slug`, or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("partnership", "user")
+        .filter(user=user, partnership__slug=slug, active=True)
+        .first()
+    )
+
+
+def partnership_view(roles=ALL_ROLES):
+    """Decorate a view taking `slug`: sets request.partnership and request.membership."""
+
+    allowed = frozenset(roles)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = resolve_membership(request.user, slug)
+            if membership is None:
+                raise Http404("No such partnership")
+            request.partnership = membership.partnership
+            request.membership = membership
+            if membership.role not in allowed:
+                raise PermissionDenied("Your role does not allow this")
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = allowed
+        return wrapper
+
+    return decorator

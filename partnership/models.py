@@ -1,0 +1,366 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person. Email is the sign-in name; roles come from memberships."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.get_full_name()
+
+
+# Slugs that would collide with the site's own top-level paths.
+RESERVED_SLUGS = frozenset(
+    {
+        "accounts",
+        "admin",
+        "api",
+        "healthz",
+        "invitations",
+        "media",
+        "readyz",
+        "static",
+        "new",
+    }
+)
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    "Use lower-case letters, numbers and single hyphens, for example york or north-yorkshire.",
+)
+
+
+def validate_slug_not_reserved(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” is used by the site itself. Choose another web address.")
+
+
+class Partnership(models.Model):
+    """The tenant: one local area's SEND partnership."""
+
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(
+        "web address",
+        max_length=50,
+        unique=True,
+        validators=[slug_validator, validate_slug_not_reserved],
+        help_text="Appears in every address of the partnership, for example /york/.",
+    )
+    local_area = models.CharField(max_length=150)
+    board_name = models.CharField(max_length=150, default="SEND Improvement Board")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnership:home", kwargs={"slug": self.slug})
+
+
+class Sector(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education setting"
+    VOLUNTARY = "voluntary", "Voluntary and community"
+    PARENT_CARER_FORUM = "parent_carer_forum", "Parent carer forum"
+    ADVOCACY = "advocacy", "Advocacy"
+    OTHER = "other", "Other"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class Organisation(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="organisations"
+    )
+    name = models.CharField(max_length=150)
+    sector = models.CharField(max_length=30, choices=Sector.choices)
+    active = models.BooleanField(default=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "partnership", Lower("name"), name="organisation_name_unique_in_partnership"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
+
+    def active(self):
+        return self.filter(active=True, organisation__active=True)
+
+
+class Service(models.Model):
+    # Carried directly (as well as through the organisation) so every query can
+    # filter on one indexed column.
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="services")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="services"
+    )
+    name = models.CharField(max_length=150)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", Lower("name"), name="service_name_unique_in_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.partnership_id = self.organisation.partnership_id
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Partnership admin"
+    COMMISSIONER = "commissioner", "Commissioner"
+    SERVICE_LEAD = "service_lead", "Service lead"
+    BOARD_MEMBER = "board_member", "Board member"
+    FAMILY_PARTNER = "family_partner", "Family partner"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
+
+    def visible_to(self, membership):
+        """Projects a member may see: everything, or a service lead's own services."""
+        qs = self.filter(partnership_id=membership.partnership_id)
+        if membership.role in (Role.ADMIN, Role.COMMISSIONER, Role.BOARD_MEMBER):
+            return qs
+        if membership.role == Role.SERVICE_LEAD:
+            return qs.filter(service__in=membership.services.all())
+        return qs.none()
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ACTIVE = "active", "Active"
+        COMPLETE = "complete", "Complete"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="projects")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField(max_length=200)
+    description = models.TextField(
+        "description of the service area being developed in joint partnership"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                "service", Lower("title"), name="project_title_unique_in_service"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.partnership_id = self.service.partnership_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "partnership:project_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
+        )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="memberships", help_text="The services a lead covers."
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "partnership"], name="one_membership_per_partnership"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.partnership})"
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+
+def _invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    services = models.ManyToManyField(Service, blank=True, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "partnership",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.email} to {self.partnership}"
+
+    def get_absolute_url(self):
+        return reverse("invitation_accept", kwargs={"token": self.token})
+
+    @property
+    def state(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

@@ -1,0 +1,98 @@
+"""Writes to the directory and to people, each in one transaction."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Invitation, Membership, Partnership, Role
+from .tasks import send_invitation_email
+
+
+class InvitationError(Exception):
+    """An invitation link that can no longer be used; the message says why."""
+
+
+@transaction.atomic
+def invitation_create(
+    *, partnership: Partnership, by, email, role, services=(), full_name="", base_url=""
+):
+    invitation = Invitation.objects.create(
+        partnership=partnership, email=email.lower(), role=role, invited_by=by, full_name=full_name
+    )
+    if role == Role.SERVICE_LEAD:
+        invitation.services.set(services)
+    transaction.on_commit(
+        lambda: send_invitation_email.delay(partnership.pk, invitation.pk, base_url)
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation):
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+def invitation_check(invitation: Invitation):
+    if invitation.state == "accepted":
+        raise InvitationError("This invitation has already been used.")
+    if invitation.state == "revoked":
+        raise InvitationError("This invitation has been withdrawn.")
+    if invitation.state == "expired":
+        raise InvitationError("This invitation has expired.")
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user=None, full_name="", password=""):
+    """Turn an invitation into an active membership, creating the account if needed."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation_check(invitation)
+    if user is None:
+        User = get_user_model()
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name
+        )
+    elif user.email.lower() != invitation.email.lower():
+        raise InvitationError(
+            f"This invitation was sent to {invitation.email}. Sign out and open the link again."
+        )
+    from allauth.account.models import EmailAddress
+
+    # Opening the emailed link proves the address belongs to this person.
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        partnership=invitation.partnership,
+        defaults={"role": invitation.role, "active": True},
+    )
+    membership.services.set(invitation.services.all())
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, role, services=()):
+    membership.role = role
+    membership.save(update_fields=["role"])
+    membership.services.set(services if role == Role.SERVICE_LEAD else [])
+    return membership
+
+
+@transaction.atomic
+def membership_set_active(*, membership: Membership, active: bool):
+    """Deactivation ends access at once: the access layer checks `active` on every request."""
+    membership.active = active
+    membership.save(update_fields=["active"])
+    return membership
+
+
+@transaction.atomic
+def directory_set_active(*, obj, active: bool):
+    """Deactivate or reactivate an organisation, service or project (kept for the record)."""
+    obj.active = active
+    obj.save(update_fields=["active"])
+    return obj

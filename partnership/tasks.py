@@ -1,0 +1,27 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+
+@shared_task
+def send_invitation_email(partnership_id: int, invitation_id: int, base_url: str = ""):
+    from .models import Invitation
+
+    invitation = (
+        Invitation.objects.select_related("partnership", "invited_by")
+        .filter(partnership_id=partnership_id, pk=invitation_id)
+        .first()
+    )
+    if invitation is None or invitation.state != "pending":
+        return
+    context = {
+        "invitation": invitation,
+        "link": (base_url or settings.SITE_URL).rstrip("/") + invitation.get_absolute_url(),
+    }
+    send_mail(
+        subject=f"You are invited to {invitation.partnership.name} on Joint Partnership Audit",
+        message=render_to_string("partnership/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import views
+
+app_name = "partnership"
+
+# Every pattern here sits under /<slug>/ and goes through the access layer.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:pk>/deactivate/",
+        views.organisation_deactivate,
+        name="organisation_deactivate",
+    ),
+    path("services/", views.service_list, name="service_list"),
+    path("services/new/", views.service_create, name="service_create"),
+    path("services/<int:pk>/edit/", views.service_edit, name="service_edit"),
+    path("services/<int:pk>/deactivate/", views.service_deactivate, name="service_deactivate"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/deactivate/", views.project_deactivate, name="project_deactivate"),
+    path("people/", views.people_list, name="people_list"),
+    path("people/invite/", views.person_invite, name="person_invite"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path(
+        "people/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+]

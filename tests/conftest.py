@@ -1,0 +1,104 @@
+import os
+import shutil
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings
+
+from config.celery import app as celery_app
+from partnership.models import Role
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    ProjectFactory,
+    ServiceFactory,
+)
+
+# Tasks run in the test process, so their effects (emails) can be asserted.
+celery_app.conf.task_always_eager = True
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_sessionstart(session):
+    """In CI a missing service is a failure, never a quiet skip."""
+    if not IN_CI:
+        return
+    problems = []
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        problems.append("DATABASE_URL must point at PostgreSQL in CI")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL must be set in CI")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL).ping()
+        except redis.RedisError as error:
+            problems.append(f"Redis is not reachable: {error}")
+    if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
+        problems.append("Chromium is not installed")
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Tests sign in many times from one address; lockout has its own tests.
+    settings.AXES_ENABLED = False
+    # A fast hash: tests create hundreds of accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Area:
+    """One partnership with an object of every kind and a member of every role."""
+
+    partnership: object
+    organisation: object
+    service: object
+    project: object
+    invitation: object
+    inactive_member: object
+    members: dict = field(default_factory=dict)
+
+
+def make_area(slug):
+    partnership = PartnershipFactory(slug=slug, name=f"{slug.title()} SEND Partnership")
+    organisation = OrganisationFactory(partnership=partnership)
+    service = ServiceFactory(organisation=organisation)
+    project = ProjectFactory(service=service)
+    members = {}
+    for role in Role.values:
+        members[role] = MembershipFactory(
+            partnership=partnership,
+            role=role,
+            user__email=f"{role}@{slug}.example",
+            services=[service] if role == Role.SERVICE_LEAD else None,
+        )
+    inactive = MembershipFactory(partnership=partnership, role=Role.COMMISSIONER, active=False)
+    invitation = InvitationFactory(partnership=partnership)
+    return Area(partnership, organisation, service, project, invitation, inactive, members)
+
+
+@pytest.fixture
+def area(db):
+    return make_area("alpha")
+
+
+@pytest.fixture
+def other_area(db):
+    return make_area("beta")
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the member of `role` in `area`."""
+
+    def sign_in(area, role):
+        client.force_login(area.members[role].user)
+        return client
+
+    return sign_in

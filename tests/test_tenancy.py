@@ -1,0 +1,164 @@
+"""Walks every URL pattern and proves the tenancy rule for every role.
+
+A new URL that this file does not know how to fill in fails `test_every_url_is_known`,
+so each new page must be added to one of the tables below.
+"""
+
+import pytest
+from django.db import models as db_models
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partnership.models import Role
+
+# URL names open without signing in, or handled by the sign-in library itself.
+PUBLIC = {"healthz", "readyz", "invitation_accept"}
+# Platform operators only (Django staff); not partnership pages.
+PLATFORM_NAMESPACES = {"admin"}
+AUTH_LIBRARY_MODULE_PREFIXES = ("allauth.",)
+# Pages outside any partnership that need a signed-in person.
+SIGNED_IN = {"chooser"}
+
+# Partnership pages with no object in the URL.
+PARTNERSHIP_PAGES = {
+    "partnership:home",
+    "partnership:organisation_list",
+    "partnership:organisation_create",
+    "partnership:service_list",
+    "partnership:service_create",
+    "partnership:project_list",
+    "partnership:project_create",
+    "partnership:people_list",
+    "partnership:person_invite",
+}
+
+# Partnership pages about one object: how to find that object in an area.
+OBJECT_PAGES = {
+    "partnership:organisation_edit": lambda a: a.organisation,
+    "partnership:organisation_deactivate": lambda a: a.organisation,
+    "partnership:service_edit": lambda a: a.service,
+    "partnership:service_deactivate": lambda a: a.service,
+    "partnership:project_detail": lambda a: a.project,
+    "partnership:project_edit": lambda a: a.project,
+    "partnership:project_deactivate": lambda a: a.project,
+    "partnership:person_edit": lambda a: a.members[Role.SERVICE_LEAD],
+    "partnership:person_deactivate": lambda a: a.members[Role.SERVICE_LEAD],
+    "partnership:person_reactivate": lambda a: a.inactive_member,
+    "partnership:invitation_revoke": lambda a: a.invitation,
+}
+
+
+def walk(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            yield from walk(entry, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else None, entry
+
+
+def project_url_names():
+    names = set()
+    for name, pattern in walk():
+        module = getattr(pattern.callback, "__module__", "")
+        if name and name.split(":")[0] in PLATFORM_NAMESPACES:
+            continue
+        if module.startswith(AUTH_LIBRARY_MODULE_PREFIXES) or module.startswith("django."):
+            continue
+        names.add(name)
+    return names
+
+
+def url(area, name, obj=None):
+    kwargs = {"slug": area.partnership.slug}
+    if obj is not None:
+        kwargs["pk"] = obj.pk
+    return reverse(name, kwargs=kwargs)
+
+
+def snapshot(obj):
+    """Every concrete field of an object, as stored now."""
+    fresh = type(obj).objects.get(pk=obj.pk)
+    return {
+        f.attname: getattr(fresh, f.attname)
+        for f in fresh._meta.concrete_fields
+        if not isinstance(f, db_models.AutoField)
+    }
+
+
+def test_every_url_is_known():
+    known = PUBLIC | SIGNED_IN | PARTNERSHIP_PAGES | set(OBJECT_PAGES)
+    unknown = project_url_names() - known
+    assert not unknown, f"Add these URLs to the tenancy test: {sorted(unknown)}"
+    assert None not in project_url_names(), "Every project URL needs a name"
+
+
+ALL_PARTNERSHIP_URLS = sorted(PARTNERSHIP_PAGES | set(OBJECT_PAGES))
+
+
+@pytest.mark.parametrize("name", ALL_PARTNERSHIP_URLS)
+def test_anonymous_gets_sign_in(client, area, name):
+    obj = OBJECT_PAGES[name](area) if name in OBJECT_PAGES else None
+    for method in (client.get, client.post):
+        response = method(url(area, name, obj))
+        assert response.status_code == 302, name
+        assert response.url.startswith(reverse("account_login")), name
+
+
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("name", ALL_PARTNERSHIP_URLS)
+def test_non_member_gets_404_for_whole_partnership(client, area, other_area, role, name):
+    """A member of another partnership, whatever their role, sees nothing here."""
+    client.force_login(other_area.members[role].user)
+    obj = OBJECT_PAGES[name](area) if name in OBJECT_PAGES else None
+    before = snapshot(obj) if obj is not None else None
+    assert client.get(url(area, name, obj)).status_code == 404
+    assert client.post(url(area, name, obj), {"name": "Changed"}).status_code == 404
+    if obj is not None:
+        assert snapshot(obj) == before
+
+
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("name", sorted(OBJECT_PAGES))
+def test_object_of_other_partnership_is_404_like_missing(client, area, other_area, role, name):
+    """In their own partnership's URLs, another partnership's id is the same as no id."""
+    client.force_login(area.members[role].user)
+    foreign = OBJECT_PAGES[name](other_area)
+    before = snapshot(foreign)
+    foreign_url = url(area, name, foreign)
+    missing_url = reverse(name, kwargs={"slug": area.partnership.slug, "pk": 987654321})
+    foreign_get = client.get(foreign_url)
+    missing_get = client.get(missing_url)
+    assert foreign_get.status_code == missing_get.status_code
+    assert foreign_get.status_code in (403, 404, 405)
+    if area.members[role].role == Role.ADMIN or name == "partnership:project_detail":
+        # Roles allowed on the page get 404: the object does not exist for them.
+        assert foreign_get.status_code in (404, 405)
+    foreign_post = client.post(foreign_url, {"name": "Changed", "role": Role.ADMIN})
+    assert foreign_post.status_code == client.post(missing_url, {"name": "Changed"}).status_code
+    assert foreign_post.status_code in (403, 404)
+    assert snapshot(foreign) == before
+
+
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("name", ALL_PARTNERSHIP_URLS)
+def test_members_never_see_an_error(client, area, role, name):
+    """Every page answers each role with a page, a redirect or a refusal, never a crash."""
+    client.force_login(area.members[role].user)
+    obj = OBJECT_PAGES[name](area) if name in OBJECT_PAGES else None
+    response = client.get(url(area, name, obj))
+    assert response.status_code in (200, 302, 403, 404, 405), (name, role)
+
+
+def test_unknown_partnership_is_404_like_a_foreign_one(client, area, other_area):
+    client.force_login(area.members[Role.ADMIN].user)
+    assert client.get("/no-such-area/").status_code == 404
+    assert client.get(f"/{other_area.partnership.slug}/").status_code == 404
+
+
+def test_public_pages_need_no_sign_in(client, area):
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("readyz")).status_code == 200
+    response = client.get(reverse("invitation_accept", args=[area.invitation.token]))
+    assert response.status_code == 200
+    assert client.get(reverse("chooser")).status_code == 302
