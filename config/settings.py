@@ -169,8 +169,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Uploaded files are never served from a public URL; views stream them after the access check.
-MEDIA_URL = None
+# No URL pattern serves this path: uploaded files are streamed by views after the
+# access check. It is set only because Django's tooling expects a value.
+MEDIA_URL = "/media/"
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

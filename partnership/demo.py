@@ -192,12 +192,13 @@ HEREFORDSHIRE = {
     ],
 }
 
+# Invented names that say what each account is for.
 ROLE_ACCOUNTS = [
-    (Role.ADMIN, "admin", "Partnership Admin"),
-    (Role.COMMISSIONER, "commissioner", "Commissioner"),
-    (Role.SERVICE_LEAD, "lead", "Service Lead"),
-    (Role.BOARD_MEMBER, "board", "Board Member"),
-    (Role.FAMILY_PARTNER, "family", "Family Partner"),
+    (Role.ADMIN, "admin", "Ash Admin"),
+    (Role.COMMISSIONER, "commissioner", "Cam Commissioner"),
+    (Role.SERVICE_LEAD, "lead", "Lee Lead"),
+    (Role.BOARD_MEMBER, "board", "Bo Board"),
+    (Role.FAMILY_PARTNER, "family", "Fran Family"),
 ]
 
 # The service lead accounts lead these services.
@@ -245,7 +246,7 @@ def _load_partnership(spec):
     accounts = []
     for role, prefix, label in ROLE_ACCOUNTS:
         email = f"{prefix}@{partnership.slug}.example"
-        user = _user(email, f"{label} ({partnership.local_area})")
+        user = _user(email, label)
         membership, created = Membership.objects.get_or_create(
             user=user, partnership=partnership, defaults={"role": role}
         )
@@ -260,7 +261,7 @@ def load():
     """Create the demo partnerships; returns (email, role description) for each account."""
     york, york_accounts = _load_partnership(YORK)
     hereford, hereford_accounts = _load_partnership(HEREFORDSHIRE)
-    both = _user("icb@both.example", "ICB Commissioner (York and Herefordshire)")
+    both = _user("icb@both.example", "Isa ICB")
     for partnership in (york, hereford):
         Membership.objects.get_or_create(
             user=both, partnership=partnership, defaults={"role": Role.COMMISSIONER}
