@@ -46,6 +46,10 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
+    from django.core.cache import cache
+
+    # Rate limits live in the cache; one test's failed sign-ins must not limit the next.
+    cache.clear()
     # Tests sign in many times from one address; lockout has its own tests.
     settings.AXES_ENABLED = False
     # A fast hash: tests create hundreds of accounts.

@@ -57,7 +57,9 @@ def new_page(browser, live_server):
     contexts = []
 
     def open_page():
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1200, "height": 900}
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -94,4 +96,3 @@ def assert_accessible(page, label=""):
 @pytest.fixture
 def axe():
     return assert_accessible
-

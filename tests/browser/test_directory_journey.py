@@ -66,14 +66,18 @@ def test_admin_builds_directory_and_invited_lead_sees_project(new_page, axe, set
     page.get_by_role("link", name="Projects", exact=True).click()
     page.get_by_role("link", name="Add a project", exact=True).click()
     axe(page, "project form")
-    page.get_by_label("Service", exact=True).select_option(label="City of York Council: Short Breaks")
+    page.get_by_label("Service", exact=True).select_option(
+        label="City of York Council: Short Breaks"
+    )
     page.get_by_label("Project title").fill("Redesign of the short breaks offer")
     page.get_by_label("Description of service area").fill("Designing the offer with families.")
     page.get_by_label("Active", exact=True).check()
     page.get_by_label("Start date").fill("2025-04-01")
     page.get_by_label("End date").fill("2025-03-01")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("The end date must be on or after the start date").first).to_be_visible()
+    expect(
+        page.get_by_text("The end date must be on or after the start date").first
+    ).to_be_visible()
     axe(page, "project form errors")
     page.get_by_label("End date").fill("")
     page.get_by_role("button", name="Save").click()

@@ -1,0 +1,72 @@
+"""Signing in, lockout, password reset, two-factor and the health checks."""
+
+from django.core import mail
+from django.db.utils import OperationalError
+from django.urls import reverse
+
+from partnership.models import Role
+from tests.factories import PASSWORD
+
+
+def sign_in(client, email, password):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def test_sign_in_with_email_lands_on_partnership(client, area):
+    user = area.members[Role.COMMISSIONER].user
+    response = sign_in(client, user.email.upper(), PASSWORD)
+    assert response.status_code == 302
+    assert client.get(response.url, follow=True).request["PATH_INFO"] == (
+        f"/{area.partnership.slug}/"
+    )
+
+
+def test_lockout_does_not_reveal_whether_account_exists(client, area, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    real = area.members[Role.ADMIN].user.email
+    pages = {}
+    for email in (real, "nobody@nowhere.example"):
+        for _ in range(3):
+            sign_in(client, email, "wrong-password")
+        response = sign_in(client, email, "wrong-password")
+        pages[email] = (response.status_code, response.content.decode().replace(email, "EMAIL"))
+    assert pages[real] == pages["nobody@nowhere.example"]
+    assert pages[real][0] == 429
+    # Even the right password is refused while locked out.
+    assert sign_in(client, real, PASSWORD).status_code == 429
+
+
+def test_password_reset_sends_email_only_to_real_accounts(client, area):
+    real = area.members[Role.BOARD_MEMBER].user.email
+    first = client.post(reverse("account_reset_password"), {"email": real})
+    second = client.post(reverse("account_reset_password"), {"email": "nobody@nowhere.example"})
+    assert first.status_code == second.status_code == 302
+    assert [m.to for m in mail.outbox][0] == [real]
+
+
+def test_two_factor_can_be_set_up_by_any_member(client_for, area):
+    for role in Role.values:
+        client = client_for(area, role)
+        # Turning on two-factor asks for the password again first.
+        activate = reverse("mfa_activate_totp")
+        client.post(f"{reverse('account_reauthenticate')}?next={activate}", {"password": PASSWORD})
+        page = client.get(reverse("mfa_activate_totp"))
+        assert page.status_code == 200, role
+        assert "code" in page.context["form"].fields
+        index = client.get(reverse("mfa_index"))
+        assert reverse("mfa_activate_totp") in index.content.decode(), role
+
+
+def test_health_checks(client, db, monkeypatch):
+    assert client.get(reverse("healthz")).content == b"ok"
+    assert client.get(reverse("readyz")).json()["ready"] is True
+
+    class DownDatabase:
+        def cursor(self):
+            raise OperationalError("database is down")
+
+    monkeypatch.setattr("partnership.views_public.connection", DownDatabase())
+    response = client.get(reverse("readyz"))
+    assert response.status_code == 503
+    assert response.json()["database"].startswith("unavailable")
