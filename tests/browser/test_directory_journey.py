@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.core import mail
+from playwright.sync_api import expect
 
 from partnership.models import Membership, Role
 from tests.factories import PASSWORD, MembershipFactory, PartnershipFactory
