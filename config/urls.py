@@ -10,6 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("invitations/<str:token>/", views_public.invitation_accept, name="invitation_accept"),
+    path("session/keep-alive", views_public.keep_alive, name="keep_alive"),
     path("", partnership_views.chooser, name="chooser"),
+    path("<slug:slug>/", include("audits.urls")),
+    path("<slug:slug>/", include("principles.urls")),
     path("<slug:slug>/", include("partnership.urls")),
 ]

@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import AcceptInvitationForm
@@ -83,3 +84,13 @@ def readyz(request):
         checks["broker"] = f"unavailable: {error.__class__.__name__}"
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse({"ready": ready, **checks}, status=200 if ready else 503)
+
+
+@require_POST
+@never_cache
+def keep_alive(request):
+    """Signed-in people: renew the session when the expiry warning offers it."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session.modified = True
+    return JsonResponse({"signed_in": True, "expires_in": request.session.get_expiry_age()})

@@ -50,9 +50,44 @@ class Framework(models.Model):
     def __str__(self):
         return f"{self.title} (version {self.version})"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not getattr(self, "_loading", False):
+            self._refuse_locked_change()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        stored_status = type(self).objects.filter(pk=self.pk).values_list("status", flat=True)
+        if stored_status.first() not in (None, self.Status.DRAFT) and not getattr(
+            self, "_loading", False
+        ):
+            raise ValidationError(f"{self} is not a draft and cannot be deleted; retire it.")
+        return super().delete(*args, **kwargs)
+
+    def _refuse_locked_change(self):
+        """Audits are pinned to a version, so once published only retiring it is allowed."""
+        stored = type(self).objects.filter(pk=self.pk).first()
+        if stored is None or stored.status == self.Status.DRAFT:
+            return
+        changed = [
+            field.name
+            for field in self._meta.concrete_fields
+            if field.name != "status"
+            and getattr(stored, field.attname) != getattr(self, field.attname)
+        ]
+        moves = {
+            (self.Status.PUBLISHED, self.Status.PUBLISHED),
+            (self.Status.PUBLISHED, self.Status.RETIRED),
+            (self.Status.RETIRED, self.Status.RETIRED),
+        }
+        if changed or (stored.status, self.status) not in moves:
+            raise ValidationError(
+                f"{stored} is {stored.get_status_display().lower()}; "
+                "make a new version to change it."
+            )
+
     @property
     def is_locked(self):
-        """Published frameworks in use by an audit cannot change."""
+        """Published and retired frameworks cannot change: audits may be pinned to them."""
         return self.status != self.Status.DRAFT and self.pk is not None
 
     def suggest_outcome(self, ranks):
@@ -92,22 +127,39 @@ class Framework(models.Model):
 
 
 class FrameworkPart(models.Model):
-    """Refuses edits to any part of a framework that is no longer a draft."""
+    """Refuses edits to any part of a framework that is no longer a draft.
+
+    The framework's status is read from the database, not from the cached
+    `framework` instance, so a part loaded before its framework was published
+    cannot slip a change through.
+    """
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
     def owning_framework(self):
         return self.framework
 
-    def save(self, *args, **kwargs):
+    def _refuse_if_locked(self):
+        if getattr(self, "_loading", False):
+            return
         framework = self.owning_framework()
-        if framework.is_locked and not getattr(self, "_loading", False):
+        stored_status = (
+            Framework.objects.filter(pk=framework.pk).values_list("status", flat=True).first()
+        )
+        if stored_status not in (None, Framework.Status.DRAFT):
             raise ValidationError(
-                f"{framework} is {framework.get_status_display().lower()}; "
-                "publish a new version to change it."
+                f"{framework} is {Framework.Status(stored_status).label.lower()}; "
+                "make a new version to change it."
             )
-        super().save(*args, **kwargs)
 
 
 class Level(FrameworkPart):

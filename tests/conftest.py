@@ -61,6 +61,26 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _york_framework(request):
+    """Transactional tests empty the database after each test, York 2020 included, so
+    put it back for them the way the data migration first loaded it."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    import json
+    from pathlib import Path
+
+    from principles.models import Framework
+    from principles.services import framework_create_from_data
+
+    data_file = Path(__file__).resolve().parents[1] / "principles" / "data" / "york_2020.json"
+    data = json.loads(data_file.read_text(encoding="utf-8"))
+    if not Framework.objects.filter(title=data["title"], version=data["version"]).exists():
+        framework_create_from_data(data=data, publish=True)
+
+
 @dataclass
 class Area:
     """One partnership with an object of every kind and a member of every role."""

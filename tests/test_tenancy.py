@@ -9,6 +9,7 @@ from django.db import models as db_models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnership.models import Role
+from tests.factories.principles import FrameworkFactory
 
 # URL names open without signing in, or handled by the sign-in library itself.
 PUBLIC = {"healthz", "readyz", "invitation_accept"}
@@ -16,7 +17,7 @@ PUBLIC = {"healthz", "readyz", "invitation_accept"}
 PLATFORM_NAMESPACES = {"admin"}
 AUTH_LIBRARY_MODULE_PREFIXES = ("allauth.",)
 # Pages outside any partnership that need a signed-in person.
-SIGNED_IN = {"chooser"}
+SIGNED_IN = {"chooser", "keep_alive"}
 
 # Partnership pages with no object in the URL.
 PARTNERSHIP_PAGES = {
@@ -29,6 +30,9 @@ PARTNERSHIP_PAGES = {
     "partnership:project_create",
     "partnership:people_list",
     "partnership:person_invite",
+    "principles:framework_current",
+    "audits:audit_list",
+    "audits:review_list",
 }
 
 # Partnership pages about one object: how to find that object in an area.
@@ -44,7 +48,50 @@ OBJECT_PAGES = {
     "partnership:person_deactivate": lambda a: a.members[Role.SERVICE_LEAD],
     "partnership:person_reactivate": lambda a: a.inactive_member,
     "partnership:invitation_revoke": lambda a: a.invitation,
+    "principles:framework_detail": lambda a: FrameworkFactory(partnership=a.partnership),
+    "audits:audit_start": lambda a: a.project,
+    "audits:task_list": lambda a: audit_of(a),
+    "audits:audit_view": lambda a: audit_of(a),
+    "audits:details": lambda a: audit_of(a),
+    "audits:principle": lambda a: audit_of(a),
+    "audits:summary": lambda a: audit_of(a),
+    "audits:check": lambda a: audit_of(a),
+    "audits:history": lambda a: audit_of(a),
+    "audits:review": lambda a: audit_of(a, submitted=True),
+    "audits:evidence_download": lambda a: evidence_of(a),
+    "audits:evidence_remove": lambda a: evidence_of(a),
 }
+
+# How an object fills in a URL, where it is not simply `pk`.
+URL_KWARGS = {
+    "audits:audit_start": lambda obj: {"project_pk": obj.pk},
+    "audits:principle": lambda obj: {"pk": obj.pk, "number": 1},
+    "audits:evidence_download": lambda obj: {"pk": obj.audit_id, "evidence_pk": obj.pk},
+    "audits:evidence_remove": lambda obj: {"pk": obj.audit_id, "evidence_pk": obj.pk},
+}
+
+
+def audit_of(area, submitted=False):
+    from tests.factories.audits import start_audit, submitted_audit
+
+    return submitted_audit(area) if submitted else start_audit(area)
+
+
+def evidence_of(area):
+    from audits.models import Evidence
+
+    audit = audit_of(area)
+    return Evidence.objects.create(
+        audit=audit,
+        assessment=audit.assessments.first(),
+        kind=Evidence.Kind.LINK,
+        title="Minutes",
+        url="https://example.org/minutes",
+    )
+
+
+def kwargs_for(name, obj):
+    return URL_KWARGS.get(name, lambda o: {"pk": o.pk})(obj)
 
 
 def walk(resolver=None, namespace=""):
@@ -72,8 +119,14 @@ def project_url_names():
 def url(area, name, obj=None):
     kwargs = {"slug": area.partnership.slug}
     if obj is not None:
-        kwargs["pk"] = obj.pk
+        kwargs.update(kwargs_for(name, obj))
     return reverse(name, kwargs=kwargs)
+
+
+def missing_url(area, name, obj):
+    """The same URL with ids that exist nowhere."""
+    kwargs = {k: (v if k == "number" else 987654321) for k, v in kwargs_for(name, obj).items()}
+    return reverse(name, kwargs={"slug": area.partnership.slug, **kwargs})
 
 
 def snapshot(obj):
@@ -83,6 +136,29 @@ def snapshot(obj):
         f.attname: getattr(fresh, f.attname)
         for f in fresh._meta.concrete_fields
         if not isinstance(f, db_models.AutoField)
+    }
+
+
+# A POST that would change something on any page, if it were let through.
+HOSTILE_POST = {
+    "name": "Changed",
+    "title": "Changed",
+    "role": Role.ADMIN,
+    "notes": "Changed",
+    "summary": "Changed",
+    "decision": "accept",
+    "comment_overall": "Changed",
+    "carry_forward": "0",
+}
+
+
+def row_counts():
+    from django.apps import apps
+
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in ("partnership", "principles", "audits")
     }
 
 
@@ -113,7 +189,9 @@ def test_non_member_gets_404_for_whole_partnership(client, area, other_area, rol
     obj = OBJECT_PAGES[name](area) if name in OBJECT_PAGES else None
     before = snapshot(obj) if obj is not None else None
     assert client.get(url(area, name, obj)).status_code == 404
-    assert client.post(url(area, name, obj), {"name": "Changed"}).status_code == 404
+    rows_before = row_counts()
+    assert client.post(url(area, name, obj), HOSTILE_POST).status_code == 404
+    assert row_counts() == rows_before
     if obj is not None:
         assert snapshot(obj) == before
 
@@ -126,18 +204,20 @@ def test_object_of_other_partnership_is_404_like_missing(client, area, other_are
     foreign = OBJECT_PAGES[name](other_area)
     before = snapshot(foreign)
     foreign_url = url(area, name, foreign)
-    missing_url = reverse(name, kwargs={"slug": area.partnership.slug, "pk": 987654321})
+    missing = missing_url(area, name, foreign)
     foreign_get = client.get(foreign_url)
-    missing_get = client.get(missing_url)
+    missing_get = client.get(missing)
     assert foreign_get.status_code == missing_get.status_code
     assert foreign_get.status_code in (403, 404, 405)
     if area.members[role].role == Role.ADMIN or name == "partnership:project_detail":
         # Roles allowed on the page get 404: the object does not exist for them.
         assert foreign_get.status_code in (404, 405)
-    foreign_post = client.post(foreign_url, {"name": "Changed", "role": Role.ADMIN})
-    assert foreign_post.status_code == client.post(missing_url, {"name": "Changed"}).status_code
+    rows_before = row_counts()
+    foreign_post = client.post(foreign_url, HOSTILE_POST)
+    assert foreign_post.status_code == client.post(missing, {"name": "Changed"}).status_code
     assert foreign_post.status_code in (403, 404)
     assert snapshot(foreign) == before
+    assert row_counts() == rows_before
 
 
 @pytest.mark.parametrize("role", Role.values)

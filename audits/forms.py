@@ -1,0 +1,233 @@
+from datetime import timedelta
+
+import filetype
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# What a file's content must turn out to be, whatever its name says.
+ALLOWED_TYPES = {
+    "pdf": "PDF",
+    "doc": "Word",
+    "docx": "Word",
+    "xls": "Excel",
+    "xlsx": "Excel",
+    "ppt": "PowerPoint",
+    "pptx": "PowerPoint",
+    "png": "PNG image",
+    "jpg": "JPEG image",
+}
+ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, PNG or JPEG"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def check_upload(upload):
+    """Return (extension, mime type) of an allowed file, judged by its content."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"The file is {upload.size / 1024 / 1024:.1f} MB; files must be 10 MB or smaller."
+        )
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.extension not in ALLOWED_TYPES:
+        found = f"a {kind.extension.upper()} file" if kind else "not a file type we accept"
+        raise ValidationError(f"“{upload.name}” is {found}. Upload a {ALLOWED_DESCRIPTION} file.")
+    return kind.extension, kind.mime
+
+
+class DetailsForm(forms.Form):
+    audit_date = forms.DateField(label="Date of audit", widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_audit_date(self):
+        value = self.cleaned_data["audit_date"]
+        if value > timezone.localdate():
+            raise ValidationError("The date of the audit must be today or in the past")
+        return value
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=150, required=False)
+    designation = forms.CharField(label="Designation", max_length=150, required=False)
+
+    def clean(self):
+        data = super().clean()
+        name, designation = data.get("name", "").strip(), data.get("designation", "").strip()
+        if name and not designation:
+            self.add_error("designation", "Enter the designation of this person")
+        if designation and not name:
+            self.add_error("name", "Enter the name of this person")
+        return data
+
+
+PeopleFormSet = forms.formset_factory(PersonForm, extra=0, max_num=20)
+
+
+class PrincipleForm(forms.Form):
+    level = forms.ChoiceField(label="Score", widget=forms.RadioSelect, required=False)
+    notes = forms.CharField(
+        label="Notes or evidence",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text="What was done, with whom, and what changed because of it.",
+    )
+    evidence_file = forms.FileField(
+        label="Upload a file",
+        required=False,
+        help_text=f"{ALLOWED_DESCRIPTION}, up to 10 MB.",
+    )
+    evidence_file_title = forms.CharField(label="Title of the file", max_length=200, required=False)
+    evidence_url = forms.URLField(
+        label="Or add a link", required=False, max_length=500, assume_scheme="https"
+    )
+    evidence_url_title = forms.CharField(label="Title of the link", max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, principle, levels, descriptors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.principle = principle
+        self.levels = {str(level.pk): level for level in levels}
+        self.fields["level"].choices = [
+            (
+                str(level.pk),
+                format_html("<strong>{}</strong>: {}", level.name, descriptors.get(level.pk, "")),
+            )
+            for level in levels
+        ]
+        self.file_kind = None
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            self.file_kind = check_upload(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("evidence_file") and not data.get("evidence_file_title", "").strip():
+            data["evidence_file_title"] = data["evidence_file"].name[:200]
+        if data.get("evidence_url") and not data.get("evidence_url_title", "").strip():
+            self.add_error("evidence_url_title", "Enter a title for the link")
+        if data.get("evidence_url_title") and not data.get("evidence_url"):
+            if "evidence_url" not in self.errors:
+                self.add_error("evidence_url", "Enter the address of the link, starting https://")
+        return data
+
+    def chosen_level(self):
+        return self.levels.get(self.cleaned_data.get("level") or "")
+
+
+class SummaryForm(forms.Form):
+    outcome = forms.ChoiceField(label="Overall outcome", widget=forms.RadioSelect, required=False)
+    summary = forms.CharField(
+        label="Summary", widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    review_date = forms.DateField(
+        label="Review date",
+        widget=DateInput(),
+        required=False,
+        help_text="When the project will next be audited. Services aim to develop at least one "
+        "service a year in joint partnership.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = {str(o.pk): o for o in outcomes}
+        self.fields["outcome"].choices = [(str(o.pk), o.name) for o in outcomes]
+
+    def clean_review_date(self):
+        value = self.cleaned_data.get("review_date")
+        if value and value <= timezone.localdate():
+            raise ValidationError("The review date must be in the future")
+        return value
+
+    def chosen_outcome(self):
+        return self.outcomes.get(self.cleaned_data.get("outcome") or "")
+
+
+def default_review_date(audit_date):
+    """Twelve months after the audit: services develop at least one service a year."""
+    base = audit_date or timezone.localdate()
+    try:
+        return base.replace(year=base.year + 1)
+    except ValueError:  # 29 February
+        return base + timedelta(days=365)
+
+
+class ActionForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    what = forms.CharField(label="What", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    who = forms.CharField(label="Who", max_length=150, required=False)
+    due_date = forms.DateField(label="By when", widget=DateInput(), required=False)
+    done = forms.BooleanField(label="Done", required=False)
+
+    def clean(self):
+        data = super().clean()
+        filled = [bool(data.get(k)) for k in ("what", "who", "due_date")]
+        if any(filled) and not all(filled):
+            for key, label in (
+                ("what", "what will be done"),
+                ("who", "who will do it"),
+                ("due_date", "by when"),
+            ):
+                if not data.get(key) and key not in self.errors:
+                    self.add_error(key, f"Enter {label}")
+        return data
+
+    @property
+    def is_blank(self):
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(k) for k in ("what", "who", "due_date"))
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=0, max_num=50)
+
+
+class SignatureForm(forms.Form):
+    signed_name = forms.CharField(label="Full name", max_length=150)
+    signed_designation = forms.CharField(label="Designation", max_length=150)
+    confirmed = forms.BooleanField(
+        label="I confirm that this is an accurate record of the joint partnership work",
+        error_messages={"required": "Confirm that this is an accurate record"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signed_name"].error_messages["required"] = "Enter your full name"
+        self.fields["signed_designation"].error_messages["required"] = "Enter your designation"
+
+
+class ReviewForm(forms.Form):
+    """One comment box per principle, and one for the audit overall."""
+
+    def __init__(self, *args, principles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.principles = list(principles)
+        for principle in self.principles:
+            self.fields[f"comment_{principle.number}"] = forms.CharField(
+                label=f"Comment on principle {principle.number}",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+            )
+        self.fields["comment_overall"] = forms.CharField(
+            label="Comment on the audit overall",
+            widget=forms.Textarea(attrs={"rows": 4}),
+            required=False,
+        )
+
+    def comments(self):
+        by_principle = {
+            p: self.cleaned_data.get(f"comment_{p.number}", "") for p in self.principles
+        }
+        by_principle[None] = self.cleaned_data.get("comment_overall", "")
+        return by_principle

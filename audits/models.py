@@ -1,0 +1,256 @@
+"""Audits of projects against a framework version, their parts, and the review record."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from partnership.models import Partnership, Project, Role
+from principles.models import Framework, Level, Outcome, Principle
+
+
+class AuditQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
+
+    def submitted(self):
+        return self.filter(status=Audit.Status.SUBMITTED)
+
+    def visible_to(self, membership):
+        """Audits a member may read; see the roles table in DESIGN.md."""
+        qs = self.filter(partnership_id=membership.partnership_id)
+        if membership.role in (Role.ADMIN, Role.COMMISSIONER):
+            return qs
+        accepted = models.Q(status=Audit.Status.ACCEPTED)
+        if membership.role == Role.SERVICE_LEAD:
+            return qs.filter(
+                models.Q(project__service__in=membership.services.all()) | accepted
+            ).distinct()
+        if membership.role == Role.BOARD_MEMBER:
+            return qs.filter(accepted)
+        return qs.none()
+
+    def editable_by(self, membership):
+        """Audits a member may change, whatever their current status."""
+        qs = self.filter(partnership_id=membership.partnership_id)
+        if membership.role in (Role.ADMIN, Role.COMMISSIONER):
+            return qs
+        if membership.role == Role.SERVICE_LEAD:
+            return qs.filter(project__service__in=membership.services.all())
+        return qs.none()
+
+
+class Audit(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        CHANGES_REQUESTED = "changes_requested", "Returned for changes"
+        ACCEPTED = "accepted", "Accepted"
+
+    EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="audits")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="audits")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="audits")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    audit_date = models.DateField("date of audit", null=True, blank=True)
+    outcome = models.ForeignKey(
+        Outcome, null=True, blank=True, on_delete=models.PROTECT, related_name="audits"
+    )
+    summary = models.TextField(blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    signed_name = models.CharField("full name", max_length=150, blank=True)
+    signed_designation = models.CharField("designation", max_length=150, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    carried_forward_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_into"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic lock for the audit's own fields: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["partnership", "status"])]
+
+    def __str__(self):
+        return f"Audit of {self.project}"
+
+    def save(self, *args, **kwargs):
+        self.partnership_id = self.project.partnership_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE
+
+
+class AuditPerson(models.Model):
+    """A person completing the audit (the form's "Person/s completing the audit")."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=150)
+    designation = models.CharField(max_length=150)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.name}, {self.designation}"
+
+
+class PrincipleAssessment(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="assessments")
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(
+        Level, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.TextField("notes or evidence", blank=True)
+    # Set when copied from the previous accepted audit, until someone changes it.
+    carried_forward = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["principle__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "principle"], name="one_assessment_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.audit}: principle {self.principle.number}"
+
+    @property
+    def is_complete(self):
+        return self.level_id is not None and bool(self.notes.strip())
+
+    @property
+    def is_started(self):
+        return self.level_id is not None or bool(self.notes.strip())
+
+
+def evidence_path(instance, filename):
+    # The partnership and audit are in the path; the stored name is never the uploaded one.
+    import uuid
+
+    return (
+        f"evidence/{instance.audit.partnership_id}/{instance.audit_id}/"
+        f"{uuid.uuid4().hex}.{instance.extension}"
+    )
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        FILE = "file", "File"
+        LINK = "link", "Link"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="evidence")
+    assessment = models.ForeignKey(
+        PrincipleAssessment, on_delete=models.CASCADE, related_name="evidence"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=evidence_path, blank=True)
+    extension = models.CharField(max_length=10, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    url = models.URLField(max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Action(models.Model):
+    """One step of the action plan: what, who, by when."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="actions")
+    what = models.TextField()
+    who = models.CharField(max_length=150)
+    due_date = models.DateField("by when")
+    done = models.BooleanField(default=False)
+    carried_forward = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.what[:60]
+
+
+class ReviewComment(models.Model):
+    """A check-and-challenge comment on one principle, or on the audit overall."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="comments")
+    principle = models.ForeignKey(
+        Principle, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    response = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None
+
+
+class AuditEvent(models.Model):
+    """The status timeline: created, submitted, returned, resubmitted, accepted."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        CARRIED_FORWARD = "carried_forward", "Started from the previous audit"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned for changes"
+        RESUBMITTED = "resubmitted", "Resubmitted"
+        ACCEPTED = "accepted", "Accepted"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"

@@ -1,0 +1,402 @@
+"""Every write to an audit: filling it in, evidence, and the review workflow.
+
+Each function runs in one transaction. Saves name the version they started from, so
+two people editing the same thing never overwrite each other silently.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from partnership.models import Role
+from principles.models import current_framework
+
+from .models import (
+    Action,
+    Audit,
+    AuditEvent,
+    AuditPerson,
+    Evidence,
+    PrincipleAssessment,
+    ReviewComment,
+)
+
+
+class AuditError(Exception):
+    """A request the audit's state or the person's role does not allow; the message says why."""
+
+
+class EditConflict(Exception):
+    """Someone else saved first. Carries what is stored now, for the conflict page."""
+
+    def __init__(self, current):
+        super().__init__("Someone else saved a change while you were editing.")
+        self.current = current
+
+
+@dataclass
+class Problem:
+    """Something that stops submission, with the task it belongs to."""
+
+    message: str
+    task: str  # "details", "principle-<n>", "summary" or "signature"
+
+
+def can_start(project, membership):
+    if membership.role in (Role.ADMIN, Role.COMMISSIONER):
+        return True
+    return (
+        membership.role == Role.SERVICE_LEAD
+        and membership.services.filter(pk=project.service_id).exists()
+    )
+
+
+def can_edit(audit, membership):
+    if not audit.is_editable:
+        return False
+    if membership.role in (Role.ADMIN, Role.COMMISSIONER):
+        return True
+    return (
+        membership.role == Role.SERVICE_LEAD
+        and membership.services.filter(pk=audit.project.service_id).exists()
+    )
+
+
+def can_review(audit, membership):
+    return audit.status == Audit.Status.SUBMITTED and membership.role in (
+        Role.ADMIN,
+        Role.COMMISSIONER,
+    )
+
+
+def _require_edit(audit, membership):
+    if not can_edit(audit, membership):
+        if not audit.is_editable:
+            raise AuditError(
+                f"This audit is {audit.get_status_display().lower()}; it cannot be changed."
+            )
+        raise AuditError("Your role does not allow you to change this audit.")
+
+
+def _locked(audit):
+    return Audit.objects.select_for_update().get(pk=audit.pk)
+
+
+def _bump(audit, expected_version):
+    """Claim the next version of the audit, or raise EditConflict."""
+    updated = Audit.objects.filter(pk=audit.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise EditConflict(Audit.objects.get(pk=audit.pk))
+    audit.version = expected_version + 1
+
+
+@transaction.atomic
+def audit_start(*, project, by, membership, carry_forward=False):
+    """Start a draft audit of `project`, optionally from its last accepted audit."""
+    if not can_start(project, membership):
+        raise AuditError("Your role does not allow you to start an audit of this project.")
+    if project.audits.exclude(status=Audit.Status.ACCEPTED).exists():
+        raise AuditError("This project already has an audit in progress; finish it first.")
+    previous = None
+    if carry_forward:
+        previous = (
+            project.audits.filter(status=Audit.Status.ACCEPTED)
+            .select_related("framework")
+            .order_by("-accepted_at", "-pk")
+            .first()
+        )
+        if previous is None:
+            raise AuditError("This project has no accepted audit to start from.")
+    framework = previous.framework if previous else current_framework(project.partnership)
+    if framework is None:
+        raise AuditError("The partnership has no published framework to audit against.")
+    audit = Audit.objects.create(
+        project=project,
+        partnership=project.partnership,
+        framework=framework,
+        created_by=by,
+        audit_date=timezone.localdate(),
+        carried_forward_from=previous,
+    )
+    old = {a.principle_id: a for a in previous.assessments.all()} if previous else {}
+    PrincipleAssessment.objects.bulk_create(
+        PrincipleAssessment(
+            audit=audit,
+            principle=principle,
+            level_id=old[principle.pk].level_id if principle.pk in old else None,
+            notes=old[principle.pk].notes if principle.pk in old else "",
+            carried_forward=principle.pk in old,
+        )
+        for principle in framework.principles.all()
+    )
+    if previous:
+        for person in previous.people.all():
+            AuditPerson.objects.create(
+                audit=audit,
+                name=person.name,
+                designation=person.designation,
+                position=person.position,
+            )
+        for action in previous.actions.filter(done=False):
+            Action.objects.create(
+                audit=audit,
+                what=action.what,
+                who=action.who,
+                due_date=action.due_date,
+                carried_forward=True,
+                position=action.position,
+            )
+    AuditEvent.objects.create(
+        audit=audit,
+        kind=AuditEvent.Kind.CARRIED_FORWARD if previous else AuditEvent.Kind.CREATED,
+        by=by,
+    )
+    return audit
+
+
+@transaction.atomic
+def audit_details_save(*, audit, membership, audit_date, people, expected_version):
+    """Save the header: date of audit and the people completing it."""
+    audit = _locked(audit)
+    _require_edit(audit, membership)
+    _bump(audit, expected_version)
+    audit.audit_date = audit_date
+    audit.save(update_fields=["audit_date", "updated_at"])
+    audit.people.all().delete()
+    AuditPerson.objects.bulk_create(
+        AuditPerson(audit=audit, name=name, designation=designation, position=i)
+        for i, (name, designation) in enumerate(people)
+    )
+    return audit
+
+
+@transaction.atomic
+def assessment_save(*, assessment, membership, level, notes, expected_version, responses=None):
+    """Save one principle's level and notes; raise EditConflict if it changed meanwhile."""
+    audit = _locked(assessment.audit)
+    _require_edit(audit, membership)
+    updated = PrincipleAssessment.objects.filter(pk=assessment.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        raise EditConflict(
+            PrincipleAssessment.objects.select_related("level").get(pk=assessment.pk)
+        )
+    assessment.refresh_from_db(fields=["version"])
+    changed = assessment.level_id != (level.pk if level else None) or assessment.notes != notes
+    assessment.level = level
+    assessment.notes = notes
+    if changed:
+        assessment.carried_forward = False
+    assessment.save(update_fields=["level", "notes", "carried_forward", "updated_at"])
+    for comment_id, text in (responses or {}).items():
+        audit.comments.filter(pk=comment_id, resolved_at__isnull=True).update(response=text)
+    return assessment
+
+
+@transaction.atomic
+def audit_summary_save(
+    *, audit, membership, outcome, summary, review_date, actions, expected_version
+):
+    """Save the overall summary and replace the action plan with `actions`.
+
+    `actions` is a list of dicts with what, who, due_date, done and, for rows that
+    already existed, id (so a carried-forward mark survives an unchanged row).
+    """
+    audit = _locked(audit)
+    _require_edit(audit, membership)
+    _bump(audit, expected_version)
+    audit.outcome = outcome
+    audit.summary = summary
+    audit.review_date = review_date
+    audit.save(update_fields=["outcome", "summary", "review_date", "updated_at"])
+    existing = {a.pk: a for a in audit.actions.all()}
+    keep = set()
+    for position, row in enumerate(actions):
+        action = existing.get(row.get("id")) or Action(audit=audit)
+        unchanged = action.pk and (action.what, action.who, action.due_date) == (
+            row["what"],
+            row["who"],
+            row["due_date"],
+        )
+        action.what, action.who, action.due_date = row["what"], row["who"], row["due_date"]
+        action.done = row.get("done", False)
+        action.position = position
+        action.carried_forward = bool(action.carried_forward and unchanged)
+        action.save()
+        keep.add(action.pk)
+    audit.actions.exclude(pk__in=keep).delete()
+    return audit
+
+
+@transaction.atomic
+def evidence_add(*, assessment, membership, by, title, upload=None, url="", kind_info=None):
+    audit = _locked(assessment.audit)
+    _require_edit(audit, membership)
+    evidence = Evidence(audit=audit, assessment=assessment, title=title, added_by=by)
+    if upload is not None:
+        evidence.kind = Evidence.Kind.FILE
+        evidence.extension, evidence.content_type = kind_info
+        evidence.size = upload.size
+        evidence.file.save(upload.name, upload, save=False)
+    else:
+        evidence.kind = Evidence.Kind.LINK
+        evidence.url = url
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence, membership):
+    audit = _locked(evidence.audit)
+    _require_edit(audit, membership)
+    stored = evidence.file.name if evidence.file else None
+    storage = evidence.file.storage if evidence.file else None
+    evidence.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+def task_statuses(audit, assessments):
+    """Not started / In progress / Completed for each task of the task list."""
+
+    def status(done, started):
+        return "Completed" if done else "In progress" if started else "Not started"
+
+    people = list(audit.people.all())
+    details = status(audit.audit_date and people, audit.audit_date or people)
+    principles = {a.principle_id: status(a.is_complete, a.is_started) for a in assessments}
+    summary_done = audit.outcome_id and audit.summary.strip() and audit.review_date
+    summary_started = audit.outcome_id or audit.summary.strip() or audit.review_date
+    summary = status(summary_done, summary_started)
+    return details, principles, summary
+
+
+def submission_problems(audit, assessments, today=None):
+    """Everything that stops `audit` being submitted, in task-list order."""
+    today = today or timezone.localdate()
+    problems = []
+    if not audit.audit_date:
+        problems.append(Problem("Enter the date of the audit", "details"))
+    elif audit.audit_date > today:
+        problems.append(Problem("The date of the audit must be today or in the past", "details"))
+    if not audit.people.exists():
+        problems.append(Problem("Add the people completing the audit", "details"))
+    for a in assessments:
+        if a.level_id is None:
+            problems.append(
+                Problem(
+                    f"Choose a level for principle {a.principle.number}",
+                    f"principle-{a.principle.number}",
+                )
+            )
+        if not a.notes.strip():
+            problems.append(
+                Problem(
+                    f"Enter notes or evidence for principle {a.principle.number}",
+                    f"principle-{a.principle.number}",
+                )
+            )
+    if not audit.outcome_id:
+        problems.append(Problem("Choose the overall outcome", "summary"))
+    if not audit.summary.strip():
+        problems.append(Problem("Enter a summary", "summary"))
+    if not audit.review_date:
+        problems.append(Problem("Enter a review date", "summary"))
+    elif audit.review_date <= today:
+        problems.append(Problem("The review date must be in the future", "summary"))
+    return problems
+
+
+@transaction.atomic
+def audit_submit(*, audit, membership, by, name, designation, confirmed, today: date | None = None):
+    """Sign and submit. Resubmission resolves the open review comments."""
+    audit = _locked(audit)
+    _require_edit(audit, membership)
+    assessments = list(audit.assessments.select_related("principle"))
+    problems = submission_problems(audit, assessments, today)
+    if not name.strip() or not designation.strip() or not confirmed:
+        problems.append(
+            Problem("Sign the audit: full name, designation and confirmation", "signature")
+        )
+    if problems:
+        raise AuditError("; ".join(p.message for p in problems))
+    resubmission = audit.status == Audit.Status.CHANGES_REQUESTED
+    now = timezone.now()
+    audit.status = Audit.Status.SUBMITTED
+    audit.signed_name, audit.signed_designation, audit.signed_at = (
+        name.strip(),
+        designation.strip(),
+        now,
+    )
+    audit.submitted_at = now
+    audit.version += 1
+    audit.save()
+    if resubmission:
+        audit.comments.filter(resolved_at__isnull=True).update(resolved_at=now, resolved_by=by)
+    AuditEvent.objects.create(
+        audit=audit,
+        kind=AuditEvent.Kind.RESUBMITTED if resubmission else AuditEvent.Kind.SUBMITTED,
+        by=by,
+    )
+    return audit
+
+
+def _require_review(audit, membership):
+    if membership.role not in (Role.ADMIN, Role.COMMISSIONER):
+        raise AuditError("Only commissioners and admins review audits.")
+    if audit.status != Audit.Status.SUBMITTED:
+        raise AuditError(
+            f"This audit is {audit.get_status_display().lower()}; "
+            "only submitted audits are reviewed."
+        )
+
+
+@transaction.atomic
+def audit_request_changes(*, audit, membership, by, comments):
+    """Return for changes. `comments` maps a principle (or None, overall) to text."""
+    audit = _locked(audit)
+    _require_review(audit, membership)
+    written = {principle: text.strip() for principle, text in comments.items() if text.strip()}
+    if not written:
+        raise AuditError("Write at least one comment to say what needs to change.")
+    ReviewComment.objects.bulk_create(
+        ReviewComment(audit=audit, principle=principle, author=by, text=text)
+        for principle, text in written.items()
+    )
+    audit.status = Audit.Status.CHANGES_REQUESTED
+    audit.version += 1
+    audit.save()
+    AuditEvent.objects.create(audit=audit, kind=AuditEvent.Kind.RETURNED, by=by)
+    return audit
+
+
+@transaction.atomic
+def audit_accept(*, audit, membership, by, comments=None):
+    """Accept; any comments written are kept on record, already resolved."""
+    audit = _locked(audit)
+    _require_review(audit, membership)
+    now = timezone.now()
+    ReviewComment.objects.bulk_create(
+        ReviewComment(
+            audit=audit,
+            principle=principle,
+            author=by,
+            text=text.strip(),
+            resolved_at=now,
+            resolved_by=by,
+        )
+        for principle, text in (comments or {}).items()
+        if text.strip()
+    )
+    audit.status = Audit.Status.ACCEPTED
+    audit.accepted_at = now
+    audit.version += 1
+    audit.save()
+    AuditEvent.objects.create(audit=audit, kind=AuditEvent.Kind.ACCEPTED, by=by)
+    return audit

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audits"
+
+# Under /<slug>/; every view goes through the access layer.
+urlpatterns = [
+    path("projects/<int:project_pk>/audits/new/", views.audit_start, name="audit_start"),
+    path("audits/", views.audit_list, name="audit_list"),
+    path("audits/<int:pk>/", views.task_list, name="task_list"),
+    path("audits/<int:pk>/view/", views.audit_view, name="audit_view"),
+    path("audits/<int:pk>/details/", views.audit_details, name="details"),
+    path("audits/<int:pk>/principles/<int:number>/", views.principle_edit, name="principle"),
+    path("audits/<int:pk>/summary/", views.audit_summary, name="summary"),
+    path("audits/<int:pk>/check/", views.audit_check, name="check"),
+    path("audits/<int:pk>/history/", views.audit_history_view, name="history"),
+    path("audits/<int:pk>/review/", views.audit_review, name="review"),
+    path(
+        "audits/<int:pk>/evidence/<int:evidence_pk>/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "audits/<int:pk>/evidence/<int:evidence_pk>/remove/",
+        views.evidence_remove,
+        name="evidence_remove",
+    ),
+    path("reviews/", views.review_list, name="review_list"),
+]

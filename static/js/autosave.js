@@ -1,0 +1,98 @@
+// Keeps what is typed into a form marked data-autosave on this device until the server
+// has it, so a timed-out session or a lost connection never loses work.
+
+const PREFIX = "jpa-draft:";
+
+function fields(form) {
+  return Array.from(form.elements).filter(
+    (el) =>
+      el.name &&
+      !["csrfmiddlewaretoken", "version"].includes(el.name) &&
+      !["file", "submit", "button", "hidden", "password"].includes(el.type)
+  );
+}
+
+function read(form) {
+  const values = {};
+  for (const el of fields(form)) {
+    if (el.type === "radio") {
+      if (el.checked) values[el.name] = el.value;
+      else if (!(el.name in values)) values[el.name] = "";
+    } else if (el.type === "checkbox") {
+      values[el.name] = el.checked ? "on" : "";
+    } else {
+      values[el.name] = el.value;
+    }
+  }
+  return values;
+}
+
+function write(form, values) {
+  for (const el of fields(form)) {
+    if (!(el.name in values)) continue;
+    if (el.type === "radio") el.checked = values[el.name] === el.value;
+    else if (el.type === "checkbox") el.checked = values[el.name] === "on";
+    else el.value = values[el.name];
+  }
+}
+
+function same(a, b) {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) if ((a[key] || "") !== (b[key] || "")) return false;
+  return true;
+}
+
+function banner(form, key, serverValues) {
+  const box = document.createElement("div");
+  box.className = "govuk-notification-banner";
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-labelledby", "restored-title");
+  box.innerHTML =
+    '<div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="restored-title">Important</h2></div>' +
+    '<div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">We have put back what you typed on this device but had not saved.</p>' +
+    '<p class="govuk-body">Check it, then save. <button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-discard>Discard it and show the saved version</button></p></div>';
+  box.querySelector("[data-discard]").addEventListener("click", () => {
+    localStorage.removeItem(key);
+    write(form, serverValues);
+    box.remove();
+  });
+  form.parentNode.insertBefore(box, form);
+}
+
+const PENDING = "jpa-draft-pending";
+
+// A success banner means the last form posted was saved: its draft is no longer needed.
+function clearSaved() {
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) || "[]");
+  if (pending.length && document.querySelector(".govuk-notification-banner--success")) {
+    for (const key of pending) localStorage.removeItem(key);
+    sessionStorage.removeItem(PENDING);
+  }
+}
+
+export function initAutosave() {
+  if (!window.localStorage || !window.sessionStorage) return;
+  clearSaved();
+  for (const form of document.querySelectorAll("form[data-autosave]")) {
+    const key = PREFIX + form.dataset.autosave;
+    const serverValues = read(form);
+    const hasErrors = document.querySelector(".govuk-error-summary") !== null;
+    const stored = localStorage.getItem(key);
+    if (stored && !hasErrors) {
+      const values = JSON.parse(stored);
+      if (same(values, serverValues)) localStorage.removeItem(key);
+      else {
+        write(form, values);
+        banner(form, key, serverValues);
+      }
+    }
+    const save = () => localStorage.setItem(key, JSON.stringify(read(form)));
+    form.addEventListener("input", save);
+    form.addEventListener("change", save);
+    form.addEventListener("submit", () => {
+      const pending = JSON.parse(sessionStorage.getItem(PENDING) || "[]");
+      if (!pending.includes(key)) pending.push(key);
+      sessionStorage.setItem(PENDING, JSON.stringify(pending));
+    });
+  }
+}

@@ -1,0 +1,345 @@
+"""Audit pages: bad input, evidence files, conflicts, history, review and query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from audits import services
+from audits.models import Audit, Evidence, ReviewComment
+from partnership.models import Role
+from tests.factories.audits import accepted_audit, fill_audit, start_audit, submitted_audit
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"PE\x00\x00"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89"
+)
+
+
+def u(audit, name, **kwargs):
+    return reverse(
+        f"audits:{name}", kwargs={"slug": audit.partnership.slug, "pk": audit.pk, **kwargs}
+    )
+
+
+def principle_post(audit, number, **extra):
+    assessment = audit.assessments.get(principle__number=number)
+    level = audit.framework.levels.get(rank=2)
+    data = {
+        "level": str(level.pk),
+        "notes": "Typed notes that must not be lost",
+        "version": assessment.version,
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def lead(area):
+    return area.members[Role.SERVICE_LEAD]
+
+
+@pytest.fixture
+def lead_client(client_for, area):
+    return client_for(area, Role.SERVICE_LEAD)
+
+
+def test_executable_renamed_pdf_is_refused_and_typing_kept(lead_client, area, lead):
+    audit = start_audit(area, lead)
+    upload = SimpleUploadedFile("minutes.pdf", EXE, content_type="application/pdf")
+    response = lead_client.post(
+        u(audit, "principle", number=1), {**principle_post(audit, 1), "evidence_file": upload}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "“minutes.pdf” is a EXE file" in html
+    assert "Typed notes that must not be lost" in html
+    assert not Evidence.objects.exists()
+    assert audit.assessments.get(principle__number=1).notes == ""
+
+
+def test_large_file_refused(lead_client, area, lead, settings):
+    audit = start_audit(area, lead)
+    big = SimpleUploadedFile(
+        "big.pdf", PDF + b"0" * (10 * 1024 * 1024), content_type="application/pdf"
+    )
+    html = lead_client.post(
+        u(audit, "principle", number=1), {**principle_post(audit, 1), "evidence_file": big}
+    ).content.decode()
+    assert "files must be 10 MB or smaller" in html
+    assert not Evidence.objects.exists()
+
+
+def test_pdf_upload_and_access_rules_on_download(lead_client, client_for, area, other_area, lead):
+    audit = start_audit(area, lead)
+    upload = SimpleUploadedFile("Minutes.PDF", PDF, content_type="application/octet-stream")
+    response = lead_client.post(
+        u(audit, "principle", number=2),
+        {
+            **principle_post(audit, 2),
+            "evidence_file": upload,
+            "evidence_file_title": "Minutes",
+            "stay": "1",
+        },
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.extension == "pdf" and evidence.content_type == "application/pdf"
+    assert f"/{area.partnership.pk}/{audit.pk}/" in evidence.file.name
+    download = lead_client.get(u(audit, "evidence_download", evidence_pk=evidence.pk))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert "attachment" in download["Content-Disposition"]
+    # A board member may not read a draft, so not its evidence either.
+    board = client_for(area, Role.BOARD_MEMBER)
+    assert board.get(u(audit, "evidence_download", evidence_pk=evidence.pk)).status_code == 404
+    # Another partnership's member gets the same 404.
+    client_for(other_area, Role.ADMIN)
+    assert board.get(u(audit, "evidence_download", evidence_pk=evidence.pk)).status_code == 404
+
+
+def test_link_evidence_needs_a_title(lead_client, area, lead):
+    audit = start_audit(area, lead)
+    html = lead_client.post(
+        u(audit, "principle", number=1),
+        {**principle_post(audit, 1), "evidence_url": "https://example.org/report"},
+    ).content.decode()
+    assert "Enter a title for the link" in html
+    response = lead_client.post(
+        u(audit, "principle", number=1),
+        {
+            **principle_post(audit, 1),
+            "evidence_url": "https://example.org/report",
+            "evidence_url_title": "Report",
+        },
+    )
+    assert response.status_code == 302
+    assert Evidence.objects.get().kind == Evidence.Kind.LINK
+
+
+def test_future_audit_date_and_past_review_date(lead_client, area, lead):
+    audit = start_audit(area, lead)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    html = lead_client.post(
+        u(audit, "details"),
+        {
+            "audit_date": tomorrow.isoformat(),
+            "version": audit.version,
+            "people-TOTAL_FORMS": "1",
+            "people-INITIAL_FORMS": "0",
+            "people-0-name": "Lee",
+            "people-0-designation": "Lead",
+        },
+    ).content.decode()
+    assert "The date of the audit must be today or in the past" in html
+    assert "<title>Error:" in html
+    outcome = audit.framework.outcomes.first()
+    html = lead_client.post(
+        u(audit, "summary"),
+        {
+            "outcome": str(outcome.pk),
+            "summary": "A summary that is kept",
+            "review_date": (timezone.localdate() - timedelta(days=2)).isoformat(),
+            "version": audit.version,
+            "actions-TOTAL_FORMS": "1",
+            "actions-INITIAL_FORMS": "0",
+        },
+    ).content.decode()
+    assert "The review date must be in the future" in html
+    assert "A summary that is kept" in html
+    assert Audit.objects.get(pk=audit.pk).summary == ""
+
+
+def test_empty_signature_gets_messages(lead_client, area, lead):
+    audit = fill_audit(start_audit(area, lead), lead)
+    html = lead_client.post(
+        u(audit, "check"), {"signed_name": "", "signed_designation": ""}
+    ).content.decode()
+    assert "Enter your full name" in html
+    assert "Confirm that this is an accurate record" in html
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.DRAFT
+
+
+def test_incomplete_audit_lists_what_is_missing_with_links(lead_client, area, lead):
+    audit = start_audit(area, lead)
+    html = lead_client.get(u(audit, "check")).content.decode()
+    assert "You cannot submit the audit yet" in html
+    assert u(audit, "principle", number=4) in html
+    assert "Choose a level for principle 4" in html
+
+
+def test_conflict_page_keeps_both_versions(client_for, area, lead, client):
+    audit = start_audit(area, lead)
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(lead.user)
+    second.force_login(area.members[Role.COMMISSIONER].user)
+    data = principle_post(audit, 1)
+    assert (
+        first.post(
+            u(audit, "principle", number=1), {**data, "notes": "First person's notes"}
+        ).status_code
+        == 302
+    )
+    response = second.post(
+        u(audit, "principle", number=1), {**data, "notes": "Second person's notes"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "First person&#x27;s notes" in html and "Second person&#x27;s notes" in html
+    assert audit.assessments.get(principle__number=1).notes == "First person's notes"
+    # Keeping my version on purpose saves it.
+    version = audit.assessments.get(principle__number=1).version
+    response = second.post(
+        u(audit, "principle", number=1),
+        {**data, "notes": "Second person's notes", "version": version},
+    )
+    assert response.status_code == 302
+    assert audit.assessments.get(principle__number=1).notes == "Second person's notes"
+
+
+def test_accepted_audit_is_read_only_in_every_page(client_for, area):
+    audit = accepted_audit(area)
+    admin = client_for(area, Role.ADMIN)
+    for name, kwargs in (
+        ("details", {}),
+        ("principle", {"number": 1}),
+        ("summary", {}),
+        ("check", {}),
+    ):
+        assert admin.get(u(audit, name, **kwargs)).url == u(audit, "audit_view")
+        assert admin.post(u(audit, name, **kwargs), principle_post(audit, 1)).status_code == 403
+    assessment = audit.assessments.get(principle__number=1)
+    assert assessment.notes == "Evidence for principle 1."
+    html = admin.get(u(audit, "audit_view")).content.decode()
+    assert "can no longer be changed" in html
+    assert "Continue the audit" not in html
+
+
+def test_review_return_needs_a_comment_then_accept(client_for, area):
+    audit = submitted_audit(area)
+    reviewer = client_for(area, Role.COMMISSIONER)
+    html = reviewer.post(u(audit, "review"), {"decision": "return"}).content.decode()
+    assert "Write at least one comment" in html
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.SUBMITTED
+    response = reviewer.post(
+        u(audit, "review"), {"decision": "return", "comment_2": "More evidence, please"}
+    )
+    assert response.status_code == 302
+    assert ReviewComment.objects.get().principle.number == 2
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.CHANGES_REQUESTED
+    # Accepting a returned audit is refused and changes nothing.
+    assert reviewer.post(u(audit, "review"), {"decision": "accept"}).status_code == 403
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.CHANGES_REQUESTED
+
+
+def test_lead_sees_comments_on_task_list_and_principle(client_for, area, lead):
+    audit = submitted_audit(area, lead)
+    reviewer = area.members[Role.COMMISSIONER]
+    services.audit_request_changes(
+        audit=audit,
+        membership=reviewer,
+        by=reviewer.user,
+        comments={audit.framework.principles.get(number=5): "How was it made accessible?"},
+    )
+    lead_client = client_for(area, Role.SERVICE_LEAD)
+    assert "How was it made accessible?" in lead_client.get(u(audit, "task_list")).content.decode()
+    assert (
+        "How was it made accessible?"
+        in lead_client.get(u(audit, "principle", number=5)).content.decode()
+    )
+
+
+def test_review_list_oldest_first_with_days_waiting(client_for, area):
+    from tests.factories import ProjectFactory
+
+    older = submitted_audit(area)
+    Audit.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=9))
+    other = ProjectFactory(service=area.service, title="Another project")
+    admin = area.members[Role.ADMIN]
+    second = fill_audit(services.audit_start(project=other, by=admin.user, membership=admin), admin)
+    services.audit_submit(
+        audit=second, membership=admin, by=admin.user, name="A", designation="B", confirmed=True
+    )
+    response = client_for(area, Role.COMMISSIONER).get(
+        reverse("audits:review_list", kwargs={"slug": area.partnership.slug})
+    )
+    rows = response.context["rows"]
+    assert [a.pk for a, _ in rows] == [older.pk, second.pk]
+    assert rows[0][1] == 9
+
+
+def test_history_shows_who_changed_what(client_for, area, lead):
+    audit = start_audit(area, lead)
+    lead_client = client_for(area, Role.SERVICE_LEAD)
+    lead_client.post(
+        u(audit, "principle", number=1), {**principle_post(audit, 1), "notes": "Before"}
+    )
+    lead_client.post(
+        u(audit, "principle", number=1),
+        {
+            **principle_post(audit, 1),
+            "notes": "After",
+            "version": audit.assessments.get(principle__number=1).version,
+        },
+    )
+    html = lead_client.get(u(audit, "history")).content.decode()
+    assert "Before" in html and "After" in html
+    assert lead.user.full_name in html
+
+
+def test_task_list_and_audit_page_queries_do_not_grow(
+    client_for, area, django_assert_max_num_queries
+):
+    admin_membership = area.members[Role.ADMIN]
+    audit = fill_audit(start_audit(area), admin_membership)
+    admin = client_for(area, Role.ADMIN)
+
+    def count(url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin.get(url).status_code == 200
+        return len(ctx)
+
+    urls = [
+        u(audit, "task_list"),
+        u(audit, "audit_view"),
+        u(audit, "check"),
+        u(audit, "principle", number=1),
+    ]
+    before = [count(url) for url in urls]
+    for assessment in audit.assessments.all():
+        for i in range(5):
+            Evidence.objects.create(
+                audit=audit,
+                assessment=assessment,
+                kind="link",
+                title=f"Link {i}",
+                url="https://example.org",
+            )
+        for i in range(3):
+            ReviewComment.objects.create(
+                audit=audit, principle=assessment.principle, text=f"Comment {i}"
+            )
+    after = [count(url) for url in urls]
+    assert after == before
+    for url in urls:
+        with django_assert_max_num_queries(30):
+            admin.get(url)
+
+
+def test_png_upload_accepted_by_content(lead_client, area, lead):
+    audit = start_audit(area, lead)
+    upload = SimpleUploadedFile("photo-of-wall.jpeg", PNG, content_type="image/jpeg")
+    response = lead_client.post(
+        u(audit, "principle", number=3), {**principle_post(audit, 3), "evidence_file": upload}
+    )
+    assert response.status_code == 302
+    assert Evidence.objects.get().extension == "png"
