@@ -76,7 +76,7 @@ YORK_PLAN = [
         "Redesign of the short breaks offer",
         [
             (date(2024, 3, 12), [2, 1, 2, 1, 2, 2], "accepted"),
-            (date(2025, 3, 20), [3, 2, 2, 2, 3, 2], "accepted"),
+            (date(2026, 2, 10), [3, 2, 2, 2, 3, 2], "accepted"),
             (None, None, "draft"),
         ],
     ),
@@ -127,6 +127,7 @@ YORK_PLAN = [
         "Family-friendly clinic letters",
         [
             (date(2023, 11, 8), [2, 2, 2, 2, 2, 2], "accepted"),
+            (date(2026, 6, 15), [3, 2, 3, 2, 2, 3], "accepted"),
         ],
     ),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views_public.invitation_accept, name="invitation_accept"),
     path("session/keep-alive", views_public.keep_alive, name="keep_alive"),
     path("", partnership_views.chooser, name="chooser"),
+    path("<slug:slug>/", include("reporting.urls")),
     path("<slug:slug>/", include("audits.urls")),
     path("<slug:slug>/", include("principles.urls")),
     path("<slug:slug>/", include("partnership.urls")),

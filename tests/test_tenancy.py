@@ -33,6 +33,10 @@ PARTNERSHIP_PAGES = {
     "principles:framework_current",
     "audits:audit_list",
     "audits:review_list",
+    "reporting:dashboard",
+    "reporting:drill_down",
+    "reporting:export_csv",
+    "reporting:export_xlsx",
 }
 
 # Partnership pages about one object: how to find that object in an area.

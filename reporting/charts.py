@@ -1,0 +1,119 @@
+"""Geometry for the server-drawn SVG charts; the markup lives in templates/reporting/charts/.
+
+The same markup goes into pages and into printed board packs. Colours come from a
+colour-blind-safe diverging palette, and every bar carries its number as text, so no
+reading depends on colour alone.
+"""
+
+from django.template.loader import render_to_string
+
+LEVELS = [
+    (1, "Room for Improvement", "#f4a582", "#0b0c0c"),
+    (2, "Good", "#92c5de", "#0b0c0c"),
+    (3, "Excellent", "#0571b0", "#ffffff"),
+]
+LEVEL_COLOURS = {rank: (fill, text) for rank, _, fill, text in LEVELS}
+
+
+def stacked_bars(rows, *, title, compact=False):
+    """Horizontal stacked bars: rows of (label, {rank: count})."""
+    label_width, bar_width, row_height, gap = 110, 480, 22 if compact else 30, 10
+    bars = []
+    for index, (label, counts) in enumerate(rows):
+        total = sum(counts.values())
+        y = 30 + index * (row_height + gap)
+        x = label_width
+        segments = []
+        for rank, name, fill, text in LEVELS:
+            count = counts.get(rank, 0)
+            width = bar_width * count / total if total else 0
+            if count:
+                segments.append(
+                    {
+                        "x": round(x, 1),
+                        "width": round(width, 1),
+                        "fill": fill,
+                        "text_colour": text,
+                        "count": count,
+                        "name": name,
+                        # Numbers go inside a segment only when they fit.
+                        "show_text": width >= 22,
+                        "text_x": round(x + width / 2, 1),
+                    }
+                )
+            x += width
+        bars.append(
+            {"label": label, "y": y, "total": total, "segments": segments, "height": row_height}
+        )
+    height = 30 + len(rows) * (row_height + gap) + 10
+    return render_to_string(
+        "reporting/charts/stacked_bars.svg",
+        {
+            "title": title,
+            "bars": bars,
+            "width": label_width + bar_width + 50,
+            "height": height,
+            "label_width": label_width,
+            "levels": LEVELS,
+            "text_offset": row_height / 2 + 5,
+        },
+    )
+
+
+PRINCIPLE_STYLES = [
+    ("#0072b2", "0"),
+    ("#d55e00", "6 3"),
+    ("#009e73", "2 3"),
+    ("#cc79a7", "8 3 2 3"),
+    ("#56b4e9", "4 4"),
+    ("#000000", "1 2"),
+]
+
+
+def trend_lines(trend, *, title):
+    """Share of Good or Excellent per principle, one line per principle, one point per year."""
+    years = [year for year, _ in trend]
+    if not years:
+        return ""
+    left, top, width, height = 50, 20, 520, 220
+    step = width / max(len(years) - 1, 1)
+
+    def point(i, share):
+        return round(left + i * step, 1), round(top + height - height * share, 1)
+
+    lines = []
+    for number in range(1, 7):
+        colour, dash = PRINCIPLE_STYLES[number - 1]
+        points = []
+        for i, (year, by_principle) in enumerate(trend):
+            good, total = by_principle.get(number, (0, 0))
+            if total:
+                x, y = point(i, good / total)
+                points.append({"x": x, "y": y, "share": round(100 * good / total), "year": year})
+        lines.append(
+            {
+                "number": number,
+                "colour": colour,
+                "dash": dash,
+                "points": points,
+                "path": " ".join(f"{p['x']},{p['y']}" for p in points),
+            }
+        )
+    return render_to_string(
+        "reporting/charts/trend.svg",
+        {
+            "title": title,
+            "lines": lines,
+            "years": [{"year": y, "x": round(left + i * step, 1)} for i, y in enumerate(years)],
+            "gridlines": [
+                {"y": round(top + height - height * f, 1), "label": f"{int(f * 100)}%"}
+                for f in (0, 0.25, 0.5, 0.75, 1)
+            ],
+            "left": left,
+            "right": left + width,
+            "bottom": top + height,
+            "width": left + width + 150,
+            "height": top + height + 40,
+            "legend_x": left + width + 20,
+        },
+    )

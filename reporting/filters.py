@@ -1,0 +1,161 @@
+"""The portfolio's filters, read from the URL so every view can be bookmarked and shared.
+
+Bad values (a malformed date, an unknown id, an id of another partnership) are dropped
+with a message that names the filter; they never widen or break the view.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.http import urlencode
+
+from partnership.models import Organisation, Role, Sector, Service
+
+
+@dataclass
+class Period:
+    key: str
+    label: str
+    start: date | None
+    end: date | None
+
+
+@dataclass
+class PortfolioFilters:
+    period: Period
+    organisation: Organisation | None = None
+    sector: str = ""
+    service: Service | None = None
+    outcome_rank: int | None = None
+    include_submitted: bool = False
+    # A service lead sees only their services; None means no such limit.
+    service_ids: list | None = None
+    problems: list = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+
+    def query(self, **extra):
+        """The URL query for these filters, plus `extra` (for drill-down links)."""
+        params = {k: v for k, v in self.raw.items() if v not in ("", None)}
+        params.update({k: v for k, v in extra.items() if v not in ("", None)})
+        return urlencode(params)
+
+
+def financial_year(today=None):
+    today = today or timezone.localdate()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def period_choices(today=None):
+    """All time, the last five financial and calendar years, and custom dates."""
+    today = today or timezone.localdate()
+    fy = financial_year(today)
+    choices = [("all", "All time"), ("12m", "Last 12 months")]
+    choices += [(f"fy{y}", f"Financial year {y}–{str(y + 1)[-2:]}") for y in range(fy, fy - 5, -1)]
+    choices += [(f"cy{y}", f"Calendar year {y}") for y in range(today.year, today.year - 5, -1)]
+    choices.append(("custom", "Custom dates"))
+    return choices
+
+
+def _period(key, problems, today):
+    labels = dict(period_choices(today))
+    if key in ("", "all"):
+        return Period("all", "All time", None, None)
+    if key == "12m":
+        return Period(key, labels[key], today - timedelta(days=365), today)
+    if key.startswith("fy") and key[2:].isdigit():
+        year = int(key[2:])
+        return Period(
+            key, labels.get(key, f"Financial year {year}"), date(year, 4, 1), date(year + 1, 3, 31)
+        )
+    if key.startswith("cy") and key[2:].isdigit():
+        year = int(key[2:])
+        return Period(
+            key, labels.get(key, f"Calendar year {year}"), date(year, 1, 1), date(year, 12, 31)
+        )
+    problems.append("Period")
+    return Period("all", "All time", None, None)
+
+
+def _safe_date(text):
+    try:
+        return parse_date(text) if text else None
+    except ValueError:
+        return None
+
+
+def parse_filters(params, partnership, membership, today=None):
+    """Read the filters from a QueryDict; only the partnership's own objects are accepted."""
+    today = today or timezone.localdate()
+    problems = []
+    raw = {}
+    key = params.get("period", "all")
+    start_text, end_text = params.get("from", ""), params.get("to", "")
+    if key == "custom":
+        start_ok, end_ok = _safe_date(start_text), _safe_date(end_text)
+        period = Period(
+            "custom",
+            "Custom dates",
+            start_ok,
+            end_ok if not (start_ok and end_ok and end_ok < start_ok) else None,
+        )
+        if start_text and not start_ok:
+            problems.append("From date")
+        if end_text and not end_ok:
+            problems.append("To date")
+        if start_ok and end_ok and end_ok < start_ok:
+            problems.append("To date")
+        if period.start and period.end:
+            period.label = f"{period.start:%-d %b %Y} to {period.end:%-d %b %Y}"
+        elif period.start:
+            period.label = f"From {period.start:%-d %b %Y}"
+        elif period.end:
+            period.label = f"Up to {period.end:%-d %b %Y}"
+        raw.update(
+            {
+                "period": "custom",
+                "from": start_text if start_ok else "",
+                "to": end_text if period.end else "",
+            }
+        )
+    else:
+        period = _period(key, problems, today)
+        raw["period"] = period.key if period.key != "all" else ""
+
+    filters = PortfolioFilters(period=period, problems=problems, raw=raw)
+
+    def own(model, name, label):
+        value = params.get(name, "")
+        if not value:
+            return None
+        obj = None
+        if value.isdigit():
+            obj = model.objects.filter(partnership=partnership, pk=int(value)).first()
+        if obj is None:
+            problems.append(label)
+            return None
+        raw[name] = value
+        return obj
+
+    filters.organisation = own(Organisation, "organisation", "Organisation")
+    filters.service = own(Service, "service", "Service")
+    sector = params.get("sector", "")
+    if sector:
+        if sector in Sector.values:
+            filters.sector = raw["sector"] = sector
+        else:
+            problems.append("Sector")
+    outcome = params.get("outcome", "")
+    if outcome:
+        if outcome in ("1", "2", "3"):
+            filters.outcome_rank = int(outcome)
+            raw["outcome"] = outcome
+        else:
+            problems.append("Outcome")
+    if params.get("include_submitted") in ("1", "on", "yes"):
+        filters.include_submitted = True
+        raw["include_submitted"] = "1"
+    if membership.role == Role.SERVICE_LEAD:
+        filters.service_ids = list(membership.services.values_list("pk", flat=True))
+    return filters

@@ -1,0 +1,29 @@
+from urllib.parse import parse_qsl
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def level_count(counts, rank):
+    return counts.get(int(rank), 0) if counts else 0
+
+
+@register.filter
+def drill(filters, spec):
+    """The dashboard's filters as a query string, plus a figure, e.g. "figure=awaiting"."""
+    return filters.query(**dict(parse_qsl(spec)))
+
+
+@register.filter
+def share(by_principle, number):
+    good, total = by_principle.get(int(number), (0, 0))
+    if not total:
+        return "–"
+    return f"{round(100 * good / total)}% ({good} of {total})"
+
+
+@register.filter
+def cell(cells, index):
+    return cells[index]

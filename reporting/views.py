@@ -1,0 +1,118 @@
+"""The portfolio dashboard, the audits behind each figure, and exports.
+
+Admins, commissioners and board members see the whole partnership; a service lead sees
+the same pages limited to their own services. Every figure comes from selectors.py.
+"""
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.utils import timezone
+
+from partnership.access import PORTFOLIO_VIEWERS, partnership_view
+from partnership.models import Organisation, Sector, Service
+
+from . import charts, exports, selectors
+from .filters import parse_filters, period_choices
+
+
+def _filters(request):
+    filters = parse_filters(request.GET, request.partnership, request.membership)
+    for label in filters.problems:
+        messages.warning(request, f"The filter “{label}” was not recognised and has been ignored.")
+    return filters
+
+
+def _filter_context(request, filters):
+    partnership = request.partnership
+    organisations = Organisation.objects.filter(partnership=partnership).order_by("name")
+    services = Service.objects.filter(partnership=partnership).select_related("organisation")
+    if filters.service_ids is not None:
+        services = services.filter(pk__in=filters.service_ids)
+        organisations = organisations.filter(services__in=filters.service_ids).distinct()
+    return {
+        "filters": filters,
+        "period_choices": period_choices(),
+        "organisations": organisations,
+        "services": services.order_by("organisation__name", "name"),
+        "sectors": Sector.choices,
+        "outcome_choices": [(1, "Requires Improvement"), (2, "Good"), (3, "Outstanding")],
+    }
+
+
+@partnership_view(PORTFOLIO_VIEWERS)
+def dashboard(request):
+    """The collated portfolio for the chosen period and filters."""
+    partnership = request.partnership
+    filters = _filters(request)
+    today = timezone.localdate()
+    head = selectors.headline(partnership, filters, today)
+    context = {**_filter_context(request, filters), "headline": head, "today": today}
+    has_accepted = (
+        selectors.scoped_audits(partnership, filters).filter(status=selectors.ACCEPTED).exists()
+    )
+    context["has_accepted"] = has_accepted
+    if has_accepted:
+        profile = selectors.principle_profile(partnership, filters)
+        by_sector = selectors.profile_by_sector(partnership, filters)
+        trend = selectors.trend(partnership, filters)
+        context.update(
+            heat_map=selectors.heat_map(partnership, filters),
+            profile=profile,
+            profile_chart=charts.stacked_bars(
+                [(f"Principle {n}", counts) for n, counts in profile.items()],
+                title="Levels given to each principle",
+            ),
+            by_sector=[
+                (
+                    sector,
+                    label,
+                    counts,
+                    charts.stacked_bars(
+                        [(f"Principle {n}", c) for n, c in counts.items()],
+                        title=f"Levels given to each principle: {label}",
+                        compact=True,
+                    ),
+                )
+                for sector, label, counts in by_sector
+            ],
+            trend=trend,
+            trend_chart=charts.trend_lines(trend, title="Share rated Good or Excellent, by year"),
+            movement=selectors.movement(partnership, filters),
+        )
+    context.update(
+        waiting=selectors.waiting_longest(partnership, filters),
+        overdue_reviews=selectors.reviews_overdue(partnership, filters, today).select_related(
+            "project__service"
+        )[:20],
+        due_reviews=selectors.reviews_due(partnership, filters, today=today).select_related(
+            "project__service"
+        )[:20],
+        overdue_actions=selectors.overdue_action_list(partnership, filters, today=today),
+        unaudited=selectors.unaudited_services(partnership, filters, today)[:30],
+    )
+    return render(request, "reporting/dashboard.html", context)
+
+
+@partnership_view(PORTFOLIO_VIEWERS)
+def drill_down(request):
+    """The list of audits behind one number or cell of the dashboard."""
+    filters = _filters(request)
+    audits, label = selectors.drill_down(request.partnership, filters, request.GET)
+    audits = list(audits[:500])
+    return render(
+        request,
+        "reporting/drill_down.html",
+        {**_filter_context(request, filters), "audits": audits, "label": label},
+    )
+
+
+@partnership_view(PORTFOLIO_VIEWERS)
+def export_csv(request):
+    filters = _filters(request)
+    return exports.csv_response(request.partnership, filters)
+
+
+@partnership_view(PORTFOLIO_VIEWERS)
+def export_xlsx(request):
+    filters = _filters(request)
+    return exports.xlsx_response(request.partnership, filters)
