@@ -39,7 +39,11 @@ def check_upload(upload):
     upload.seek(0)
     kind = filetype.guess(head)
     if kind is None or kind.extension not in ALLOWED_TYPES:
-        found = f"a {kind.extension.upper()} file" if kind else "not a file type we accept"
+        if kind is None:
+            found = "not a file type we accept"
+        else:
+            article = "an" if kind.extension.upper()[0] in "AEFHILMNORSX" else "a"
+            found = f"{article} {kind.extension.upper()} file"
         raise ValidationError(f"“{upload.name}” is {found}. Upload a {ALLOWED_DESCRIPTION} file.")
     return kind.extension, kind.mime
 

@@ -117,3 +117,42 @@ def trend_lines(trend, *, title):
             "legend_x": left + width + 20,
         },
     )
+
+
+def heat_map_body(rows, audit_url):
+    """The heat map's table body. Built here rather than in a template loop because a
+    partnership may have hundreds of services; `audit_url(pk)` gives each audit's page."""
+    from html import escape
+
+    from django.utils.safestring import mark_safe
+
+    parts = []
+    organisation = None
+    for row in rows:
+        if row.organisation != organisation:
+            organisation = row.organisation
+            parts.append(
+                '<tr class="govuk-table__row"><th scope="colgroup" colspan="7" '
+                f'class="govuk-table__header app-heat-map__group">{escape(organisation)}</th></tr>'
+            )
+        service = escape(row.service)
+        date = (
+            f'<br><span class="govuk-body-s">{row.audit_date:%b %Y}</span>'
+            if row.audit_date
+            else ""
+        )
+        url = escape(audit_url(row.audit_id)) if row.audit_id else ""
+        cells = "".join(
+            f'<td class="govuk-table__cell app-level-{cell[0]}"><a class="app-heat-map__link" '
+            f'href="{url}">{cell[1]}<span class="govuk-visually-hidden">: {service}, principle '
+            f"{number}</span></a></td>"
+            if cell
+            else '<td class="govuk-table__cell app-level-none">Not audited</td>'
+            for number, cell in enumerate(row.cells, start=1)
+        )
+        parts.append(
+            '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header '
+            f'app-heat-map__service">{service}{date}</th>{cells}</tr>'
+        )
+    # Every value above was escaped as it was placed.
+    return mark_safe("".join(parts))

@@ -34,6 +34,8 @@ class PortfolioFilters:
     service_ids: list | None = None
     problems: list = field(default_factory=list)
     raw: dict = field(default_factory=dict)
+    # Figures worked out once per request and shared by the selectors.
+    cache: dict = field(default_factory=dict, repr=False)
 
     def query(self, **extra):
         """The URL query for these filters, plus `extra` (for drill-down links)."""

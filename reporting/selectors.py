@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
 
 from audits.models import Action, Audit, PrincipleAssessment
@@ -48,17 +48,71 @@ def scoped_audits(partnership, filters):
     return _scoped(Audit.objects.filter(partnership=partnership), filters, "project__")
 
 
+def _latest_per_project(audits):
+    """The newest of `audits` for each project, ranked in one pass with a window function."""
+    ranked = audits.annotate(
+        newest=Window(
+            RowNumber(),
+            partition_by=[F("project_id")],
+            order_by=[F("audit_date").desc(), F("pk").desc()],
+        )
+    ).filter(newest=1)
+    return Audit.objects.filter(pk__in=Subquery(ranked.values("pk")))
+
+
 def portfolio(partnership, filters):
     """Each project's latest counted audit in the period: the heart of every figure."""
     statuses = [ACCEPTED, SUBMITTED] if filters.include_submitted else [ACCEPTED]
     counted = _in_period(scoped_audits(partnership, filters).filter(status__in=statuses), filters)
-    latest = (
-        counted.filter(project=OuterRef("project")).order_by("-audit_date", "-pk").values("pk")[:1]
-    )
-    audits = counted.filter(pk=Subquery(latest))
+    audits = _latest_per_project(counted).filter(partnership=partnership)
     if filters.outcome_rank:
         audits = audits.filter(outcome__rank=filters.outcome_rank)
     return audits
+
+
+def _cached(filters, key, compute):
+    if key not in filters.cache:
+        filters.cache[key] = compute()
+    return filters.cache[key]
+
+
+def portfolio_rows(partnership, filters):
+    """(audit id, service id, sector, date of audit, outcome rank) of each portfolio audit.
+
+    One query, shared by every figure of a request.
+    """
+    return _cached(
+        filters,
+        ("portfolio", partnership.pk),
+        lambda: list(
+            portfolio(partnership, filters).values_list(
+                "pk",
+                "project__service_id",
+                "project__service__organisation__sector",
+                "audit_date",
+                "outcome__rank",
+            )
+        ),
+    )
+
+
+def portfolio_ids(partnership, filters):
+    return [row[0] for row in portfolio_rows(partnership, filters)]
+
+
+def portfolio_levels(partnership, filters):
+    """{audit id: {principle number: level rank}} for the portfolio, in one query."""
+
+    def compute():
+        levels = defaultdict(dict)
+        rows = PrincipleAssessment.objects.filter(
+            audit_id__in=portfolio_ids(partnership, filters), level__isnull=False
+        ).values_list("audit_id", "principle__number", "level__rank")
+        for audit_id, number, rank in rows:
+            levels[audit_id][number] = rank
+        return levels
+
+    return _cached(filters, ("levels", partnership.pk), compute)
 
 
 @dataclass
@@ -85,10 +139,7 @@ LEVEL_NAMES = {1: "Room for Improvement", 2: "Good", 3: "Excellent"}
 def latest_accepted(partnership, filters):
     """Each project's latest accepted audit, whatever the period (for reviews due)."""
     accepted = scoped_audits(partnership, filters).filter(status=ACCEPTED)
-    latest = (
-        accepted.filter(project=OuterRef("project")).order_by("-audit_date", "-pk").values("pk")[:1]
-    )
-    return accepted.filter(pk=Subquery(latest))
+    return _latest_per_project(accepted).filter(partnership=partnership)
 
 
 def reviews_overdue(partnership, filters, today=None):
@@ -113,7 +164,7 @@ def reviews_due(partnership, filters, days=60, today=None):
 def actions_overdue(partnership, filters, today=None):
     today = today or timezone.localdate()
     return Action.objects.filter(
-        audit__in=Subquery(portfolio(partnership, filters).values("pk")),
+        audit_id__in=portfolio_ids(partnership, filters),
         done=False,
         due_date__lt=today,
     )
@@ -123,12 +174,10 @@ def headline(partnership, filters, today=None):
     """The headline figures: a fixed handful of queries."""
     today = today or timezone.localdate()
     projects = _scoped(Project.objects.filter(partnership=partnership, active=True), filters)
-    audits = portfolio(partnership, filters)
-    outcome_counts = dict(
-        audits.values_list("outcome__rank")
-        .annotate(n=Count("pk"))
-        .values_list("outcome__rank", "n")
-    )
+    rows = portfolio_rows(partnership, filters)
+    outcome_counts = defaultdict(int)
+    for row in rows:
+        outcome_counts[row[4]] += 1
     services = _services(partnership, filters)
     audited_services = (
         scoped_audits(partnership, filters)
@@ -139,7 +188,7 @@ def headline(partnership, filters, today=None):
     )
     return Headline(
         projects=projects.count(),
-        audited_projects=audits.count(),
+        audited_projects=len(rows),
         accepted=_in_period(
             scoped_audits(partnership, filters).filter(status=ACCEPTED), filters
         ).count(),
@@ -182,19 +231,13 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )
-    audits = list(
-        portfolio(partnership, filters)
-        .order_by("project__service_id", "-audit_date", "-pk")
-        .values("pk", "project__service_id", "audit_date")
-    )
     latest_by_service = {}
-    for row in audits:
-        latest_by_service.setdefault(row["project__service_id"], row)
-    levels = defaultdict(dict)
-    for audit_id, number, rank in PrincipleAssessment.objects.filter(
-        audit_id__in=[row["pk"] for row in latest_by_service.values()]
-    ).values_list("audit_id", "principle__number", "level__rank"):
-        levels[audit_id][number] = rank
+    # Newest first, so the first row seen for a service is its latest audit.
+    for pk, service_id, _, audit_date, _ in sorted(
+        portfolio_rows(partnership, filters), key=lambda r: (r[3], r[0]), reverse=True
+    ):
+        latest_by_service.setdefault(service_id, {"pk": pk, "audit_date": audit_date})
+    levels = portfolio_levels(partnership, filters)
     rows = []
     for service in services:
         latest = latest_by_service.get(service.pk)
@@ -217,53 +260,48 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
 
 def principle_profile(partnership, filters):
     """For each principle number, how many portfolio audits are at each level."""
-    counts = defaultdict(lambda: {1: 0, 2: 0, 3: 0})
-    rows = (
-        PrincipleAssessment.objects.filter(
-            audit__in=Subquery(portfolio(partnership, filters).values("pk")),
-            level__isnull=False,
-        )
-        .values_list("principle__number", "level__rank")
-        .annotate(n=Count("pk"))
-    )
-    for number, rank, n in rows:
-        counts[number][rank] += n
-    return {number: counts[number] for number in range(1, 7)}
+    counts = {number: {1: 0, 2: 0, 3: 0} for number in range(1, 7)}
+    for by_number in portfolio_levels(partnership, filters).values():
+        for number, rank in by_number.items():
+            counts.setdefault(number, {1: 0, 2: 0, 3: 0})[rank] += 1
+    return counts
 
 
 def profile_by_sector(partnership, filters):
     """The same split by the organisation's sector: where tailored support is aimed."""
-    counts = defaultdict(lambda: defaultdict(lambda: {1: 0, 2: 0, 3: 0}))
-    rows = (
-        PrincipleAssessment.objects.filter(
-            audit__in=Subquery(portfolio(partnership, filters).values("pk")),
-            level__isnull=False,
-        )
-        .values_list(
-            "audit__project__service__organisation__sector", "principle__number", "level__rank"
-        )
-        .annotate(n=Count("pk"))
-    )
-    for sector, number, rank, n in rows:
-        counts[sector][number][rank] += n
+    levels = portfolio_levels(partnership, filters)
+    counts = defaultdict(lambda: {number: {1: 0, 2: 0, 3: 0} for number in range(1, 7)})
+    for pk, _, sector, _, _ in portfolio_rows(partnership, filters):
+        for number, rank in levels.get(pk, {}).items():
+            counts[sector].setdefault(number, {1: 0, 2: 0, 3: 0})[rank] += 1
     labels = dict(Sector.choices)
     return [
-        (sector, labels[sector], {n: dict(counts[sector][n]) for n in range(1, 7)})
-        for sector in Sector.values
-        if sector in counts
+        (sector, labels[sector], counts[sector]) for sector in Sector.values if sector in counts
     ]
+
+
+def _accepted_assessments(partnership, filters):
+    return _in_period(
+        _scoped(
+            PrincipleAssessment.objects.filter(
+                audit__partnership=partnership, audit__status=ACCEPTED, level__isnull=False
+            ),
+            filters,
+            "audit__project__",
+        ),
+        filters,
+        "audit__audit_date",
+    )
 
 
 def trend(partnership, filters):
     """Per principle, the share rated Good or Excellent among accepted audits, by year."""
-    audits = _in_period(scoped_audits(partnership, filters).filter(status=ACCEPTED), filters)
     rows = (
-        PrincipleAssessment.objects.filter(
-            audit__in=Subquery(audits.values("pk")), level__isnull=False
-        )
+        _accepted_assessments(partnership, filters)
         .annotate(year=ExtractYear("audit__audit_date"))
         .values_list("year", "principle__number")
         .annotate(total=Count("pk"), good=Count("pk", filter=Q(level__rank__gte=2)))
+        .order_by()
     )
     table = defaultdict(dict)
     for year, number, total, good in rows:
@@ -286,30 +324,32 @@ def movement(partnership, filters):
 
     Compares the sum of principle levels of each project's last two accepted audits.
     """
-    audits = (
-        _in_period(scoped_audits(partnership, filters).filter(status=ACCEPTED), filters)
-        .annotate(score=Sum("assessments__level__rank"))
-        .order_by("project_id", "-audit_date", "-pk")
-        .values_list("pk", "project_id", "score")
+    scored = (
+        _accepted_assessments(partnership, filters)
+        .values_list("audit_id", "audit__project_id", "audit__audit_date")
+        .annotate(score=Sum("level__rank"))
+        .order_by()
     )
+    scores = {}
     by_project = defaultdict(list)
-    for pk, project_id, score in audits:
-        if len(by_project[project_id]) < 2:
-            by_project[project_id].append((pk, score or 0))
+    for audit_id, project_id, audit_date, score in scored:
+        scores[audit_id] = score
+        by_project[project_id].append((audit_date, audit_id))
     result = Movement(0, 0, 0, [], [], [])
-    for pairs in by_project.values():
-        if len(pairs) < 2:
+    for dated in by_project.values():
+        if len(dated) < 2:
             continue
-        (latest_pk, latest), (_, before) = pairs
-        if latest > before:
+        dated.sort(reverse=True)
+        latest, before = dated[0][1], dated[1][1]
+        if scores[latest] > scores[before]:
             result.up += 1
-            result.up_ids.append(latest_pk)
-        elif latest < before:
+            result.up_ids.append(latest)
+        elif scores[latest] < scores[before]:
             result.down += 1
-            result.down_ids.append(latest_pk)
+            result.down_ids.append(latest)
         else:
             result.same += 1
-            result.same_ids.append(latest_pk)
+            result.same_ids.append(latest)
     return result
 
 
@@ -354,7 +394,7 @@ def drill_down(partnership, filters, params, today=None):
     """
     today = today or timezone.localdate()
     figure = params.get("figure", "portfolio")
-    base = portfolio(partnership, filters)
+    base = Audit.objects.filter(partnership=partnership, pk__in=portfolio_ids(partnership, filters))
     if figure == "accepted":
         qs = _in_period(scoped_audits(partnership, filters).filter(status=ACCEPTED), filters)
         label = "Accepted audits in the period"

@@ -6,6 +6,7 @@ the same pages limited to their own services. Every figure comes from selectors.
 
 from django.contrib import messages
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.access import PORTFOLIO_VIEWERS, partnership_view
@@ -55,8 +56,12 @@ def dashboard(request):
         profile = selectors.principle_profile(partnership, filters)
         by_sector = selectors.profile_by_sector(partnership, filters)
         trend = selectors.trend(partnership, filters)
+        # One reverse() for the pattern, then plain substitution for each audit.
+        pattern = reverse("audits:audit_view", args=[partnership.slug, 0]).replace("/0/", "/{}/")
+        heat_rows = selectors.heat_map(partnership, filters)
         context.update(
-            heat_map=selectors.heat_map(partnership, filters),
+            heat_map=heat_rows,
+            heat_map_body=charts.heat_map_body(heat_rows, pattern.format),
             profile=profile,
             profile_chart=charts.stacked_bars(
                 [(f"Principle {n}", counts) for n, counts in profile.items()],

@@ -75,6 +75,7 @@ def _york_framework(request):
     from principles.models import Framework
     from principles.services import framework_create_from_data
 
+    # The same file the data migration loads.
     data_file = Path(__file__).resolve().parents[1] / "principles" / "data" / "york_2020.json"
     data = json.loads(data_file.read_text(encoding="utf-8"))
     if not Framework.objects.filter(title=data["title"], version=data["version"]).exists():

@@ -61,18 +61,56 @@ function banner(form, key, serverValues) {
 
 const PENDING = "jpa-draft-pending";
 
-// A success banner means the last form posted was saved: its draft is no longer needed.
+// Forms posted from this tab whose save the server has not confirmed yet: {key, path}.
+function pending() {
+  try {
+    return JSON.parse(sessionStorage.getItem(PENDING) || "[]").filter((entry) => entry && entry.key);
+  } catch (error) {
+    return [];
+  }
+}
+
+function setPending(list) {
+  if (list.length) sessionStorage.setItem(PENDING, JSON.stringify(list));
+  else sessionStorage.removeItem(PENDING);
+}
+
+function forget(path) {
+  const keep = [];
+  for (const entry of pending()) {
+    if (entry.path === path) localStorage.removeItem(entry.key);
+    else keep.push(entry);
+  }
+  setPending(keep);
+}
+
+// A success banner straight after posting a form means the server has it, so its draft is no
+// longer needed. Only the page that posted (the referrer after the redirect) counts: the banner
+// shown after signing in again, once a session has ended, must not throw away a draft the
+// server never received.
 function clearSaved() {
-  const pending = JSON.parse(sessionStorage.getItem(PENDING) || "[]");
-  if (pending.length && document.querySelector(".govuk-notification-banner--success")) {
-    for (const key of pending) localStorage.removeItem(key);
-    sessionStorage.removeItem(PENDING);
+  if (!document.referrer || !document.querySelector(".govuk-notification-banner--success")) return;
+  let from;
+  try {
+    from = new URL(document.referrer);
+  } catch (error) {
+    return;
+  }
+  if (from.origin === location.origin) forget(from.pathname);
+}
+
+// "Keep their version" on the conflict page: the draft that was refused is not wanted any more.
+// The conflict page is answered at the address of the form that posted.
+function discardRefused() {
+  for (const link of document.querySelectorAll("[data-autosave-discard]")) {
+    link.addEventListener("click", () => forget(location.pathname));
   }
 }
 
 export function initAutosave() {
   if (!window.localStorage || !window.sessionStorage) return;
   clearSaved();
+  discardRefused();
   for (const form of document.querySelectorAll("form[data-autosave]")) {
     const key = PREFIX + form.dataset.autosave;
     const serverValues = read(form);
@@ -90,9 +128,9 @@ export function initAutosave() {
     form.addEventListener("input", save);
     form.addEventListener("change", save);
     form.addEventListener("submit", () => {
-      const pending = JSON.parse(sessionStorage.getItem(PENDING) || "[]");
-      if (!pending.includes(key)) pending.push(key);
-      sessionStorage.setItem(PENDING, JSON.stringify(pending));
+      const list = pending().filter((entry) => entry.key !== key);
+      list.push({ key, path: location.pathname });
+      setPending(list);
     });
   }
 }

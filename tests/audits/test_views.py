@@ -56,7 +56,7 @@ def test_executable_renamed_pdf_is_refused_and_typing_kept(lead_client, area, le
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "“minutes.pdf” is a EXE file" in html
+    assert "“minutes.pdf” is an EXE file" in html
     assert "Typed notes that must not be lost" in html
     assert not Evidence.objects.exists()
     assert audit.assessments.get(principle__number=1).notes == ""

@@ -70,3 +70,16 @@ def test_health_checks(client, db, monkeypatch):
     response = client.get(reverse("readyz"))
     assert response.status_code == 503
     assert response.json()["database"].startswith("unavailable")
+
+
+def test_a_form_posted_without_a_valid_token_explains_what_to_do(area):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(area.members[Role.ADMIN].user)
+    response = client.post(
+        reverse("partnership:organisation_create", args=[area.partnership.slug]), {"name": "X"}
+    )
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
+    assert "kept on this device" in response.content.decode()
