@@ -225,6 +225,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {"TITLE": "Joint Partnership Audit API", "VERSION": "1.0.0"}
 
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
+# How long rendered portfolio figures are kept; any change to the data replaces them sooner.
+PORTFOLIO_CACHE_SECONDS = env.int("PORTFOLIO_CACHE_SECONDS", default=600)
 
 LOGGING = {
     "version": 1,

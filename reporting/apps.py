@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ReportingConfig(AppConfig):
     name = "reporting"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

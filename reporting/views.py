@@ -5,14 +5,18 @@ the same pages limited to their own services. Every figure comes from selectors.
 """
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from partnership.access import PORTFOLIO_VIEWERS, partnership_view
 from partnership.models import Organisation, Sector, Service
 
 from . import charts, exports, selectors
+from .cache import cache_seconds, figures_key
 from .filters import parse_filters, period_choices
 
 
@@ -42,12 +46,32 @@ def _filter_context(request, filters):
 
 @partnership_view(PORTFOLIO_VIEWERS)
 def dashboard(request):
-    """The collated portfolio for the chosen period and filters."""
+    """The collated portfolio for the chosen period and filters.
+
+    The figures are rendered once per partnership, scope, filters and day, and kept
+    until anything they show changes (see reporting/cache.py).
+    """
     partnership = request.partnership
     filters = _filters(request)
     today = timezone.localdate()
+    seconds = cache_seconds()
+    scope = f"{request.membership.role}:{filters.service_ids}"
+    key = figures_key(partnership, today, scope, filters.query()) if seconds else None
+    figures = cache.get(key) if key else None
+    if figures is None:
+        figures = render_to_string(
+            "reporting/_figures.html", _figures_context(request, filters, today), request=request
+        )
+        if key:
+            cache.set(key, figures, seconds)
+    context = {**_filter_context(request, filters), "figures": mark_safe(figures)}
+    return render(request, "reporting/dashboard.html", context)
+
+
+def _figures_context(request, filters, today):
+    partnership = request.partnership
     head = selectors.headline(partnership, filters, today)
-    context = {**_filter_context(request, filters), "headline": head, "today": today}
+    context = {"filters": filters, "headline": head, "today": today}
     has_accepted = (
         selectors.scoped_audits(partnership, filters).filter(status=selectors.ACCEPTED).exists()
     )
@@ -95,7 +119,7 @@ def dashboard(request):
         overdue_actions=selectors.overdue_action_list(partnership, filters, today=today),
         unaudited=selectors.unaudited_services(partnership, filters, today)[:30],
     )
-    return render(request, "reporting/dashboard.html", context)
+    return context
 
 
 @partnership_view(PORTFOLIO_VIEWERS)

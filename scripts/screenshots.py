@@ -21,14 +21,50 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+def _open_draft(page, base):
+    """The lead's audit in progress: the re-audit of the short breaks offer."""
+    page.goto(f"{base}/york/audits/?status=draft")
+    page.get_by_role("link", name="Redesign of the short breaks offer").click()
+    page.get_by_role("link", name="Continue the audit").click()
+    page.wait_for_load_state()
+
+
+def task_list(page, base):
+    _open_draft(page, base)
+
+
+def principle_page(page, base):
+    _open_draft(page, base)
+    page.get_by_role("link", name=re.compile(r"^Principle 2:")).click()
+    page.wait_for_load_state()
+
+
+def check_answers(page, base):
+    _open_draft(page, base)
+    page.get_by_role("link", name="Check and submit").click()
+    page.wait_for_load_state()
+
+
+def review_page(page, base):
+    page.goto(f"{base}/york/reviews/")
+    page.locator("table a").first.click()
+    page.wait_for_load_state()
+
+
 # (file name, account, path or a function of the page that navigates there)
 SHOTS = [
     ("sign-in", None, "/accounts/login/"),
     ("home-admin", "admin@york.example", "/york/"),
-    ("home-service-lead", "lead@york.example", "/york/"),
-    ("projects", "commissioner@york.example", "/york/projects/"),
     ("people", "admin@york.example", "/york/people/"),
     ("organisations", "admin@york.example", "/york/organisations/"),
+    ("home-service-lead", "lead@york.example", "/york/"),
+    ("task-list", "lead@york.example", task_list),
+    ("principle-page", "lead@york.example", principle_page),
+    ("check-your-answers", "lead@york.example", check_answers),
+    ("projects", "commissioner@york.example", "/york/projects/"),
+    ("review-page", "commissioner@york.example", review_page),
+    ("dashboard", "commissioner@york.example", "/york/portfolio/"),
+    ("framework", "board@york.example", "/york/framework/"),
 ]
 
 
@@ -51,7 +87,9 @@ def main():
         pages = {}
         for name, account, target in SHOTS:
             if account not in pages:
-                context = browser.new_context(viewport={"width": 1100, "height": 800})
+                context = browser.new_context(
+                    viewport={"width": 1100, "height": 800}, locale="en-GB"
+                )
                 page = context.new_page()
                 if account:
                     sign_in(page, args.base_url, account)

@@ -52,6 +52,8 @@ def _test_settings(settings):
     cache.clear()
     # Tests sign in many times from one address; lockout has its own tests.
     settings.AXES_ENABLED = False
+    # Figures are computed afresh on every request unless a test is about the cache.
+    settings.PORTFOLIO_CACHE_SECONDS = 0
     # A fast hash: tests create hundreds of accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The live server serves static files from their sources, under their own names.

@@ -253,3 +253,27 @@ def test_dashboard_queries_do_not_grow_with_data(
     assert count() == before
     with django_assert_max_num_queries(40):
         dashboard(client, area)
+
+
+def test_cached_figures_are_replaced_as_soon_as_the_data_changes(
+    client_for, area, world, settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PORTFOLIO_CACHE_SECONDS = 600
+    client = client_for(area, Role.COMMISSIONER)
+    first = dashboard(client, area).context["figures"]
+    with CaptureQueriesContext(connection) as cached:
+        second = dashboard(client, area).context["figures"]
+    assert second == first
+    with CaptureQueriesContext(connection) as fresh:
+        dashboard(client, area, "?sector=health")
+    assert len(cached) < len(fresh)
+    # Accepting the submitted audit changes the figures at once.
+    reviewer = area.members[Role.COMMISSIONER]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.audit_accept(audit=world["p3_sub"], membership=reviewer, by=reviewer.user)
+    html = dashboard(client, area).context["figures"]
+    assert html != first
+    assert '<span class="app-count">3</span> projects audited' in html
