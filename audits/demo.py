@@ -263,11 +263,7 @@ def _load_plan(partnership, plan):
         if project.audits.exists():
             continue
         # The demo lead covers some services; others are filled in by the admin.
-        editor = (
-            lead_membership
-            if lead_membership.services.filter(pk=project.service_id).exists()
-            else admin
-        )
+        editor = lead_membership if lead_membership.may_work_on(project.service_id) else admin
         lead = editor.user
         for index, (day, levels, state) in enumerate(rounds):
             audit = services.audit_start(

@@ -29,15 +29,6 @@ class AuditQuerySet(models.QuerySet):
             return qs.filter(accepted)
         return qs.none()
 
-    def editable_by(self, membership):
-        """Audits a member may change, whatever their current status."""
-        qs = self.filter(partnership_id=membership.partnership_id)
-        if membership.role in (Role.ADMIN, Role.COMMISSIONER):
-            return qs
-        if membership.role == Role.SERVICE_LEAD:
-            return qs.filter(project__service__in=membership.services.all())
-        return qs.none()
-
 
 class Audit(models.Model):
     class Status(models.TextChoices):

@@ -46,23 +46,11 @@ class Problem:
 
 
 def can_start(project, membership):
-    if membership.role in (Role.ADMIN, Role.COMMISSIONER):
-        return True
-    return (
-        membership.role == Role.SERVICE_LEAD
-        and membership.services.filter(pk=project.service_id).exists()
-    )
+    return membership.may_work_on(project.service_id)
 
 
 def can_edit(audit, membership):
-    if not audit.is_editable:
-        return False
-    if membership.role in (Role.ADMIN, Role.COMMISSIONER):
-        return True
-    return (
-        membership.role == Role.SERVICE_LEAD
-        and membership.services.filter(pk=audit.project.service_id).exists()
-    )
+    return audit.is_editable and membership.may_work_on(audit.project.service_id)
 
 
 def can_review(audit, membership):

@@ -300,6 +300,12 @@ class Membership(models.Model):
     def is_admin(self):
         return self.role == Role.ADMIN
 
+    def may_work_on(self, service_id):
+        """Admins and commissioners work on every service; a service lead on their own."""
+        if self.role in (Role.ADMIN, Role.COMMISSIONER):
+            return True
+        return self.role == Role.SERVICE_LEAD and self.services.filter(pk=service_id).exists()
+
 
 def _invitation_token():
     return secrets.token_urlsafe(32)

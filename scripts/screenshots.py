@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+
 def _open_draft(page, base):
     """The lead's audit in progress: the re-audit of the short breaks offer."""
     page.goto(f"{base}/york/audits/?status=draft")
