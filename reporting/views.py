@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from partnership.access import PORTFOLIO_VIEWERS, partnership_view
 from partnership.models import Organisation, Sector, Service
+from principles.models import current_framework
 
 from . import charts, exports, selectors
 from .cache import cache_seconds, figures_key
@@ -71,7 +72,13 @@ def dashboard(request):
 def _figures_context(request, filters, today):
     partnership = request.partnership
     head = selectors.headline(partnership, filters, today)
-    context = {"filters": filters, "headline": head, "today": today}
+    framework = current_framework(partnership)
+    context = {
+        "filters": filters,
+        "headline": head,
+        "today": today,
+        "principles": list(framework.principles.all()) if framework else [],
+    }
     has_accepted = (
         selectors.scoped_audits(partnership, filters).filter(status=selectors.ACCEPTED).exists()
     )
