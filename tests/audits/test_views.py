@@ -343,3 +343,46 @@ def test_png_upload_accepted_by_content(lead_client, area, lead):
     )
     assert response.status_code == 302
     assert Evidence.objects.get().extension == "png"
+
+
+EDIT_ROLES = {Role.ADMIN, Role.COMMISSIONER, Role.SERVICE_LEAD}
+REVIEW_ROLES = {Role.ADMIN, Role.COMMISSIONER}
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_start_through_the_page_obeys_roles(client_for, area, role):
+    url = reverse("audits:audit_start", args=[area.partnership.slug, area.project.pk])
+    response = client_for(area, role).post(url)
+    allowed = role in EDIT_ROLES
+    assert response.status_code == (302 if allowed else 403)
+    assert Audit.objects.filter(project=area.project).count() == (1 if allowed else 0)
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_submit_through_the_page_obeys_roles(client_for, area, role):
+    audit = fill_audit(start_audit(area), area.members[Role.ADMIN])
+    signature = {"signed_name": "A Person", "signed_designation": "Lead", "confirmed": "on"}
+    response = client_for(area, role).post(u(audit, "check"), signature)
+    allowed = role in EDIT_ROLES
+    # Readers who may not change the audit are refused; others cannot see it at all.
+    assert response.status_code in ((302,) if allowed else (403, 404))
+    expected = Audit.Status.SUBMITTED if allowed else Audit.Status.DRAFT
+    assert Audit.objects.get(pk=audit.pk).status == expected
+
+
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("decision", ["accept", "return"])
+def test_review_through_the_page_obeys_roles(client_for, area, role, decision):
+    audit = submitted_audit(area)
+    response = client_for(area, role).post(
+        u(audit, "review"), {"decision": decision, "comment_1": "Please add the minutes"}
+    )
+    allowed = role in REVIEW_ROLES
+    assert response.status_code in ((302,) if allowed else (403, 404))
+    after = Audit.objects.get(pk=audit.pk).status
+    if not allowed:
+        assert after == Audit.Status.SUBMITTED
+    elif decision == "accept":
+        assert after == Audit.Status.ACCEPTED
+    else:
+        assert after == Audit.Status.CHANGES_REQUESTED
