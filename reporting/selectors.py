@@ -228,8 +228,8 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
     """One row per service (grouped by organisation): the levels of its latest counted audit."""
     services = list(
         _services(partnership, filters)
-        .select_related("organisation")
         .order_by("organisation__name", "name")
+        .values_list("pk", "name", "organisation__name")
     )
     latest_by_service = {}
     # Newest first, so the first row seen for a service is its latest audit.
@@ -239,17 +239,17 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
         latest_by_service.setdefault(service_id, {"pk": pk, "audit_date": audit_date})
     levels = portfolio_levels(partnership, filters)
     rows = []
-    for service in services:
-        latest = latest_by_service.get(service.pk)
+    for service_id, service_name, organisation_name in services:
+        latest = latest_by_service.get(service_id)
         cells = []
         for number in principle_numbers:
             rank = levels[latest["pk"]].get(number) if latest else None
             cells.append((rank, LEVEL_NAMES.get(rank, "")) if rank else None)
         rows.append(
             HeatRow(
-                organisation=service.organisation.name,
-                service=service.name,
-                service_id=service.pk,
+                organisation=organisation_name,
+                service=service_name,
+                service_id=service_id,
                 audit_id=latest["pk"] if latest else None,
                 audit_date=latest["audit_date"] if latest else None,
                 cells=cells,
@@ -363,10 +363,16 @@ def waiting_longest(partnership, filters, limit=10):
 
 
 def overdue_action_list(partnership, filters, limit=20, today=None):
-    return (
+    # Pick the ids first without joins, then load just those rows with their audit.
+    ids = list(
         actions_overdue(partnership, filters, today)
+        .order_by("due_date", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return (
+        Action.objects.filter(pk__in=ids)
         .select_related("audit__project__service")
-        .order_by("due_date", "pk")[:limit]
+        .order_by("due_date", "pk")
     )
 
 

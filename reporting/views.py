@@ -31,15 +31,20 @@ def _filters(request):
 def _filter_context(request, filters):
     partnership = request.partnership
     organisations = Organisation.objects.filter(partnership=partnership).order_by("name")
-    services = Service.objects.filter(partnership=partnership).select_related("organisation")
+    services = Service.objects.filter(partnership=partnership)
     if filters.service_ids is not None:
         services = services.filter(pk__in=filters.service_ids)
         organisations = organisations.filter(services__in=filters.service_ids).distinct()
+    # Plain tuples: a partnership may have hundreds of services in this list.
     return {
         "filters": filters,
         "period_choices": period_choices(),
-        "organisations": organisations,
-        "services": services.order_by("organisation__name", "name"),
+        "organisations": organisations.values_list("pk", "name"),
+        "services": services.order_by("organisation__name", "name").values_list(
+            "pk", "organisation__name", "name"
+        ),
+        "selected_organisation": filters.organisation.pk if filters.organisation else None,
+        "selected_service": filters.service.pk if filters.service else None,
         "sectors": Sector.choices,
         "outcome_choices": [(1, "Requires Improvement"), (2, "Good"), (3, "Outstanding")],
     }
