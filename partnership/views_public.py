@@ -3,7 +3,7 @@
 from celery import current_app
 from django.contrib import messages
 from django.contrib.auth import login
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -61,11 +61,16 @@ def invitation_accept(request, token):
     return render(request, "partnership/invitation_accept.html", context)
 
 
+# Health checks must not open the request's transaction: with ATOMIC_REQUESTS that
+# touches the database before the view runs, so an unreachable database would turn
+# both answers into a 500 instead of "alive" and "not ready".
+@transaction.non_atomic_requests
 def healthz(request):
     """Load balancers: the process is alive."""
     return HttpResponse("ok", content_type="text/plain")
 
 
+@transaction.non_atomic_requests
 @never_cache
 def readyz(request):
     """Load balancers: the database and the broker answer; 503 when either does not."""

@@ -1,7 +1,6 @@
 """Signing in, lockout, password reset, two-factor and the health checks."""
 
 from django.core import mail
-from django.db.utils import OperationalError
 from django.urls import reverse
 
 from partnership.models import Role
@@ -56,20 +55,6 @@ def test_two_factor_can_be_set_up_by_any_member(client_for, area):
         assert "code" in page.context["form"].fields
         index = client.get(reverse("mfa_index"))
         assert reverse("mfa_activate_totp") in index.content.decode(), role
-
-
-def test_health_checks(client, db, monkeypatch):
-    assert client.get(reverse("healthz")).content == b"ok"
-    assert client.get(reverse("readyz")).json()["ready"] is True
-
-    class DownDatabase:
-        def cursor(self):
-            raise OperationalError("database is down")
-
-    monkeypatch.setattr("partnership.views_public.connection", DownDatabase())
-    response = client.get(reverse("readyz"))
-    assert response.status_code == 503
-    assert response.json()["database"].startswith("unavailable")
 
 
 def test_a_form_posted_without_a_valid_token_explains_what_to_do(area):
