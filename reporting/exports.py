@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from audits.models import Action, PrincipleAssessment
+from partnership.spreadsheets import safe_row
 
 from . import selectors
 
@@ -121,7 +122,7 @@ def csv_response(partnership, filters):
         yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
         yield writer.writerow(AUDIT_COLUMNS)
         for row in audit_rows(partnership, filters):
-            yield writer.writerow(["" if v is None else v for v in row])
+            yield writer.writerow(safe_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(partnership, "csv")}"'
@@ -133,11 +134,11 @@ def xlsx_response(partnership, filters):
     audits_sheet = workbook.create_sheet("Audits")
     audits_sheet.append(AUDIT_COLUMNS)
     for row in audit_rows(partnership, filters):
-        audits_sheet.append(row)
+        audits_sheet.append(safe_row(row))
     actions_sheet = workbook.create_sheet("Actions")
     actions_sheet.append(ACTION_COLUMNS)
     for row in action_rows(partnership, filters):
-        actions_sheet.append(row)
+        actions_sheet.append(safe_row(row))
     handle = tempfile.TemporaryFile()
     workbook.save(handle)
     handle.seek(0)
