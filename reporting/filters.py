@@ -60,19 +60,34 @@ def period_choices(today=None):
     return choices
 
 
+# Years a period may name; anything else is a typing mistake or a probe, not a period.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def small_number(text, low, high):
+    """`text` as an int when it is plain ASCII digits within [low, high], else None.
+
+    str.isdigit() accepts "²" and would let 30-digit ids reach the database, where
+    they overflow its integer columns; this accepts only what can be a real value.
+    """
+    if not text or len(text) > 12 or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
 def _period(key, problems, today):
     labels = dict(period_choices(today))
     if key in ("", "all"):
         return Period("all", "All time", None, None)
     if key == "12m":
         return Period(key, labels[key], today - timedelta(days=365), today)
-    if key.startswith("fy") and key[2:].isdigit():
-        year = int(key[2:])
+    year = small_number(key[2:], FIRST_YEAR, LAST_YEAR)
+    if key.startswith("fy") and year:
         return Period(
             key, labels.get(key, f"Financial year {year}"), date(year, 4, 1), date(year + 1, 3, 31)
         )
-    if key.startswith("cy") and key[2:].isdigit():
-        year = int(key[2:])
+    if key.startswith("cy") and year:
         return Period(
             key, labels.get(key, f"Calendar year {year}"), date(year, 1, 1), date(year, 12, 31)
         )
@@ -132,8 +147,9 @@ def parse_filters(params, partnership, membership, today=None):
         if not value:
             return None
         obj = None
-        if value.isdigit():
-            obj = model.objects.filter(partnership=partnership, pk=int(value)).first()
+        pk = small_number(value, 1, 2**62)
+        if pk:
+            obj = model.objects.filter(partnership=partnership, pk=pk).first()
         if obj is None:
             problems.append(label)
             return None

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audits.models import Action, Audit, PrincipleAssessment
 from partnership.models import Project, Sector, Service
+from .filters import small_number
 
 ACCEPTED = Audit.Status.ACCEPTED
 SUBMITTED = Audit.Status.SUBMITTED
@@ -419,7 +420,7 @@ def drill_down(partnership, filters, params, today=None):
         label = "Audits with overdue actions"
     elif (
         figure == "cell"
-        and params.get("principle", "").isdigit()
+        and small_number(params.get("principle", ""), 1, 99)
         and params.get("level", "") in ("1", "2", "3")
     ):
         qs = base.filter(
