@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audits.models import Action, Audit, PrincipleAssessment
 from partnership.models import Project, Sector, Service
+
 from .filters import small_number
 
 ACCEPTED = Audit.Status.ACCEPTED
