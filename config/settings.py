@@ -116,16 +116,32 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Joint Partnership Audit] "
-ACCOUNT_RATE_LIMITS = False if env.bool("DJANGO_DISABLE_RATE_LIMITS", default=False) else {}
+# How many proxies in front of the app may be trusted to append the client's address to
+# X-Forwarded-For (1 behind one load balancer); 0 reads REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# allauth's limits: a flood guard per address set high enough that a whole office can
+# sign in at 9am, and a slow limit per account across all addresses against guessing
+# spread over many machines. The fast per-account lockout is django-axes' (below).
+ACCOUNT_FAILURES_PER_HOUR = env.int("ACCOUNT_FAILURES_PER_HOUR", default=20)
+ACCOUNT_RATE_LIMITS = (
+    False
+    if env.bool("DJANGO_DISABLE_RATE_LIMITS", default=False)
+    else {
+        "login": "600/m/ip",
+        "login_failed": f"100/m/ip,{ACCOUNT_FAILURES_PER_HOUR}/3600s/key",
+    }
+)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Joint Partnership Audit"
 
-# Lockout after repeated failures, keyed on the address and the name typed, so a
-# locked-out response looks the same whether or not the account exists.
+# Lockout after repeated failures of one account from one address: one person's
+# mistakes lock nobody else out, and the response is the same whether or not the
+# account exists.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "partnership.security.sign_in_name"
+AXES_CLIENT_IP_CALLABLE = "partnership.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)

@@ -1,7 +1,17 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
+
+from .security import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # People join a partnership only by invitation.
         return False
+
+    def get_client_ip(self, request):
+        # The same address the lockout uses, so the limits and the lockout agree.
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
