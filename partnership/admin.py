@@ -1,5 +1,11 @@
-from django.contrib import admin
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from .models import Invitation, Membership, Organisation, Partnership, Project, Service, User
 
@@ -61,3 +67,33 @@ class MembershipAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "partnership", "role", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["partnership"]
+
+
+# The operators' admin signs in only through the product's own sign-in, so the second
+# factor is always asked for; and an operator without one set up is sent to set it up.
+def _operator_may_enter(request):
+    user = request.user
+    return user.is_active and user.is_staff and is_mfa_enabled(user)
+
+
+def operator_login(request, extra_context=None):
+    """Replaces the admin's password-only form."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    next_url = next_url or reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+    if not (request.user.is_active and request.user.is_staff):
+        raise PermissionDenied("The admin is for platform operators only.")
+    if not is_mfa_enabled(request.user):
+        messages.warning(
+            request,
+            "Set up two-factor authentication before you use the platform admin.",
+        )
+        return redirect("mfa_activate_totp")
+    return redirect(next_url)
+
+
+admin.site.login = operator_login
+admin.site.has_permission = _operator_may_enter
