@@ -1,7 +1,57 @@
 // Keeps what is typed into a form marked data-autosave on this device until the server
 // has it, so a timed-out session or a lost connection never loses work.
+//
+// Council computers are shared: a draft is stored under the signed-in person's id and
+// shown only to them, every draft is removed when someone signs out, drafts of anyone
+// else are removed when another person signs in on this browser, and none is kept
+// longer than a week.
 
 const PREFIX = "jpa-draft:";
+const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+const PENDING = "jpa-draft-pending";
+
+function owner() {
+  return document.body.dataset.user || "";
+}
+
+function draftKey(form) {
+  return `${PREFIX}${owner()}:${form.dataset.autosave}`;
+}
+
+function storedDraft(key) {
+  try {
+    const draft = JSON.parse(localStorage.getItem(key) || "null");
+    if (draft && draft.values && Date.now() - draft.savedAt < MAX_AGE_MS) return draft.values;
+  } catch (error) {
+    // A draft that cannot be read is dropped below.
+  }
+  localStorage.removeItem(key);
+  return null;
+}
+
+function draftKeys() {
+  const keys = [];
+  for (let i = 0; i < localStorage.length; i += 1) {
+    const key = localStorage.key(i);
+    if (key && key.startsWith(PREFIX)) keys.push(key);
+  }
+  return keys;
+}
+
+// Signed in: drop every draft that is not this person's, and this person's old ones.
+function tidyDrafts() {
+  const mine = `${PREFIX}${owner()}:`;
+  if (!owner()) return;
+  for (const key of draftKeys()) {
+    if (!key.startsWith(mine)) localStorage.removeItem(key);
+    else storedDraft(key);
+  }
+}
+
+function forgetAll() {
+  for (const key of draftKeys()) localStorage.removeItem(key);
+  sessionStorage.removeItem(PENDING);
+}
 
 function fields(form) {
   return Array.from(form.elements).filter(
@@ -59,8 +109,6 @@ function banner(form, key, serverValues) {
   form.parentNode.insertBefore(box, form);
 }
 
-const PENDING = "jpa-draft-pending";
-
 // Forms posted from this tab whose save the server has not confirmed yet: {key, path}.
 function pending() {
   try {
@@ -109,22 +157,27 @@ function discardRefused() {
 
 export function initAutosave() {
   if (!window.localStorage || !window.sessionStorage) return;
+  for (const form of document.querySelectorAll("form[data-sign-out]")) {
+    form.addEventListener("submit", forgetAll);
+  }
+  tidyDrafts();
   clearSaved();
   discardRefused();
   for (const form of document.querySelectorAll("form[data-autosave]")) {
-    const key = PREFIX + form.dataset.autosave;
+    if (!owner()) continue;
+    const key = draftKey(form);
     const serverValues = read(form);
     const hasErrors = document.querySelector(".govuk-error-summary") !== null;
-    const stored = localStorage.getItem(key);
-    if (stored && !hasErrors) {
-      const values = JSON.parse(stored);
+    const values = storedDraft(key);
+    if (values && !hasErrors) {
       if (same(values, serverValues)) localStorage.removeItem(key);
       else {
         write(form, values);
         banner(form, key, serverValues);
       }
     }
-    const save = () => localStorage.setItem(key, JSON.stringify(read(form)));
+    const save = () =>
+      localStorage.setItem(key, JSON.stringify({ savedAt: Date.now(), values: read(form) }));
     form.addEventListener("input", save);
     form.addEventListener("change", save);
     form.addEventListener("submit", () => {

@@ -113,3 +113,45 @@ def test_typed_notes_survive_the_session_ending(new_page, axe, audit):
     page.goto(principle_path)
     expect(page.get_by_label("Notes or evidence")).to_have_value(notes)
     expect(page.get_by_text("We have put back what you typed")).to_have_count(0)
+
+
+def drafts_on_device(page):
+    return page.evaluate(
+        "() => Object.keys(localStorage).filter((key) => key.startsWith('jpa-draft:'))"
+    )
+
+
+def test_a_draft_on_a_shared_computer_is_never_shown_to_the_next_person(new_page, axe, audit):
+    page = new_page()
+    principle_path = f"/york/audits/{audit.pk}/principles/2/"
+    notes = "Private notes about a family's complaint."
+    page.goto("/accounts/login/")
+    sign_in(page, "service_lead@york.example")
+    page.wait_for_url(re.compile(r"/york/$"))
+    page.goto(principle_path)
+    page.get_by_label("Notes or evidence").fill(notes)
+    assert len(drafts_on_device(page)) == 1
+
+    # Signing out removes every draft from the device.
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    assert drafts_on_device(page) == []
+
+    sign_in(page, "commissioner@york.example")
+    page.wait_for_url(re.compile(r"/york/$"))
+    page.goto(principle_path)
+    expect(page.get_by_label("Notes or evidence")).to_have_value("")
+    expect(page.get_by_text("We have put back what you typed")).to_have_count(0)
+    axe(page, "principle page for the next person")
+
+    # A draft left behind by a session that ended is not shown to someone else either,
+    # and is removed from the device when they sign in.
+    page.get_by_label("Notes or evidence").fill("The commissioner's own words.")
+    page.context.clear_cookies(name=django_settings.SESSION_COOKIE_NAME)
+    page.goto("/accounts/login/")
+    sign_in(page, "service_lead@york.example")
+    page.wait_for_url(re.compile(r"/york/$"))
+    assert drafts_on_device(page) == []
+    page.goto(principle_path)
+    expect(page.get_by_label("Notes or evidence")).to_have_value("")
+    expect(page.get_by_text("We have put back what you typed")).to_have_count(0)
