@@ -8,7 +8,16 @@ UV_VERSION := 0.13.9
 
 .PHONY: run test setup deps assets lint clean
 
-run: setup
+# A secret key of this machine's own, made once, so the web server, worker and beat can
+# start without DJANGO_SECRET_KEY set by hand (production sets it in the environment).
+var/secret-key:
+	mkdir -p var
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: export DJANGO_SECRET_KEY ?= $(shell cat var/secret-key 2>/dev/null)
+# On this machine emails (invitation links) are printed to the terminal.
+run: export DJANGO_EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
+run: setup var/secret-key
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data
 	@echo ""

@@ -16,11 +16,10 @@ VAR_DIR = Path(environ.Env().str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# Without a configured key only a development server may run; the key below is
-# useless outside this machine because `check --deploy` rejects it.
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY", default="django-insecure-development-key-change-me-in-production"
-)
+# A key that is public (it is in this file) and so only for a developer's machine with
+# debug on. Serving anything with it and debug off is refused at start (config/startup.py).
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-change-me-in-production"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -49,12 +48,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -84,6 +85,19 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite allows one writer. A transaction that starts as a reader and later writes
+    # fails at once with "database is locked" when another has written meanwhile; taking
+    # the write lock at BEGIN makes the second request wait its turn instead, and then
+    # see the first one's save (so a conflict is the conflict page, as on PostgreSQL).
+    # WAL lets the web process, the worker and beat read while one of them writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -185,12 +199,21 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# The largest request body accepted (an evidence file is at most 10 MB); larger ones are
+# refused before they are read.
+MAX_REQUEST_BYTES = env.int("DJANGO_MAX_REQUEST_MB", default=12) * 1024 * 1024
+
 # No URL pattern serves this path: uploaded files are streamed by views after the
 # access check. It is set only because Django's tooling expects a value.
 MEDIA_URL = "/media/"
 
+# Emails carry sign-in and password-reset links, so they are printed to the terminal only
+# on a developer's machine (debug on, or `make run`); anywhere else they go by SMTP.
 EMAIL_BACKEND = env.str(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

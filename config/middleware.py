@@ -1,0 +1,49 @@
+"""Request-wide protections that belong to no single app."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is over the limit before reading any of it.
+
+    Django reads a whole upload before a form can say it is too big; a 300 MB post would
+    be read in full only to be refused. The declared length is all a WSGI server will
+    hand over (it never reads past it), so checking it first is enough.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            html = render_to_string(
+                "413.html", {"limit_mb": settings.MAX_REQUEST_BYTES // (1024 * 1024)}
+            )
+            response = HttpResponse(html, status=413)
+            # The unread body cannot be used for another request on this connection.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages and files for a signed-in person are never kept by the browser or a proxy,
+    so on a shared computer the back button or the cache cannot show them to the next
+    person."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
