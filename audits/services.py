@@ -335,6 +335,26 @@ def audit_submit(*, audit, membership, by, name, designation, confirmed, today: 
     return audit
 
 
+def submitted_by(audit):
+    """Who signed and submitted the audit most recently (None if nobody has)."""
+    event = (
+        audit.events.filter(kind__in=(AuditEvent.Kind.SUBMITTED, AuditEvent.Kind.RESUBMITTED))
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return event.by_id if event else None
+
+
+def accept_refusal(audit, user):
+    """Why `user` may not accept `audit` although they may review it, or None."""
+    if audit.partnership.accept_needs_another_person and submitted_by(audit) == user.pk:
+        return (
+            "You submitted this audit, so someone else must accept it: check and challenge "
+            "needs a second person. You can still comment or return it for changes."
+        )
+    return None
+
+
 def _require_review(audit, membership):
     if membership.role not in (Role.ADMIN, Role.COMMISSIONER):
         raise AuditError("Only commissioners and admins review audits.")
@@ -369,6 +389,9 @@ def audit_accept(*, audit, membership, by, comments=None):
     """Accept; any comments written are kept on record, already resolved."""
     audit = _locked(audit)
     _require_review(audit, membership)
+    refusal = accept_refusal(audit, by)
+    if refusal:
+        raise AuditError(refusal)
     now = timezone.now()
     ReviewComment.objects.bulk_create(
         ReviewComment(

@@ -611,5 +611,6 @@ def audit_review(request, pk):
             "assessments": assessments,
             "form": form,
             "previous_comments": [c for c in audit.comments.all()],
+            "accept_refusal": services.accept_refusal(audit, request.user),
         },
     )

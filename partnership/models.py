@@ -112,6 +112,12 @@ class Partnership(models.Model):
     )
     local_area = models.CharField(max_length=150)
     board_name = models.CharField(max_length=150, default="SEND Improvement Board")
+    # Check and challenge means a second person: whoever submitted an audit may not also
+    # accept it (a partnership of one person can turn this off).
+    accept_needs_another_person = models.BooleanField(
+        "the person who accepts an audit must not be the person who submitted it",
+        default=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

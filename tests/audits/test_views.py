@@ -373,7 +373,7 @@ def test_submit_through_the_page_obeys_roles(client_for, area, role):
 @pytest.mark.parametrize("role", Role.values)
 @pytest.mark.parametrize("decision", ["accept", "return"])
 def test_review_through_the_page_obeys_roles(client_for, area, role, decision):
-    audit = submitted_audit(area)
+    audit = submitted_audit(area, area.members[Role.SERVICE_LEAD])
     response = client_for(area, role).post(
         u(audit, "review"), {"decision": decision, "comment_1": "Please add the minutes"}
     )
