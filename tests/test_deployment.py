@@ -5,6 +5,7 @@ import shlex
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from django.core.management import get_commands
 from django.urls import Resolver404, resolve
@@ -58,7 +59,14 @@ def test_stack_has_every_service_with_a_health_check():
         assert "healthcheck" in service, name
 
 
-def test_every_command_in_the_stack_exists():
+@pytest.fixture
+def production_key(settings):
+    # The stack always runs with its own secret key; importing the WSGI app without one
+    # and with debug off is refused (tests/security/test_secret_key.py).
+    settings.SECRET_KEY = "a-production-key-" + "x" * 50
+
+
+def test_every_command_in_the_stack_exists(production_key):
     services = compose()["services"]
     for service in services.values():
         if "command" in service:
@@ -66,7 +74,7 @@ def test_every_command_in_the_stack_exists():
         check_command(words(service["healthcheck"]["test"]))
 
 
-def test_dockerfile_starts_the_wsgi_app():
+def test_dockerfile_starts_the_wsgi_app(production_key):
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "gunicorn" in dockerfile and "config.wsgi:application" in dockerfile
     check_command(["gunicorn", "config.wsgi:application"])
