@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.access import ALL_ROLES, AUDIT_EDITORS, REVIEWERS, partnership_view
-from partnership.models import Project
+from partnership.models import Project, SecurityEvent
+from partnership.security import security_event_record
 
 from . import services
 from .forms import (
@@ -341,6 +342,11 @@ def evidence_download(request, pk, evidence_pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The file is no longer stored") from error
+    security_event_record(
+        kind=SecurityEvent.Kind.EVIDENCE_DOWNLOADED,
+        request=request,
+        detail={"audit": audit.pk, "evidence": evidence.pk, "title": evidence.title},
+    )
     response = FileResponse(
         handle, as_attachment=True, filename=name, content_type=evidence.content_type
     )

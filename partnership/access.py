@@ -11,6 +11,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.views.defaults import page_not_found
 
 from .models import Membership, Role
 
@@ -32,6 +33,23 @@ def resolve_membership(user, slug):
     )
 
 
+def _record_probe(request, slug, kwargs):
+    """A signed-in person asking for an object of a partnership they do not belong to
+    is recorded, against that partnership when it exists, so its admins can see it."""
+    if not any(name == "pk" or name.endswith("_pk") for name in kwargs):
+        return False
+    from .models import Partnership, SecurityEvent
+    from .security import security_event_record
+
+    security_event_record(
+        kind=SecurityEvent.Kind.PROBED,
+        request=request,
+        partnership=Partnership.objects.filter(slug=slug).first(),
+        detail={"path": request.path[:300]},
+    )
+    return True
+
+
 def partnership_view(roles=ALL_ROLES):
     """Decorate a view taking `slug`: sets request.partnership and request.membership."""
 
@@ -44,7 +62,12 @@ def partnership_view(roles=ALL_ROLES):
                 return redirect_to_login(request.get_full_path())
             membership = resolve_membership(request.user, slug)
             if membership is None:
-                raise Http404("No such partnership")
+                not_found = Http404("No such partnership")
+                if _record_probe(request, slug, kwargs):
+                    # Answered rather than raised, so the request's transaction keeps the
+                    # record; the page is the same 404 page as any other.
+                    return page_not_found(request, not_found)
+                raise not_found
             request.partnership = membership.partnership
             request.membership = membership
             if membership.role not in allowed:

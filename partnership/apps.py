@@ -6,4 +6,4 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnerships and people"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        from . import checks, signals  # noqa: F401  (registers checks and receivers)

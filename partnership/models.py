@@ -376,3 +376,87 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        """What a partnership's admin may see: the partnership's own events, and the
+        account events (sign-in, two-factor, password) of people who are its members."""
+        members = Membership.objects.filter(partnership=partnership).values("user_id")
+        return self.filter(
+            Q(partnership=partnership) | Q(partnership__isnull=True, user__in=members)
+        )
+
+    def update(self, **kwargs):
+        raise TypeError("Security events are a record: they are never changed.")
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security log. Written once and never changed by the product;
+    only the retention job removes entries, when they are older than their keeping time."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Sign-in paused after failures"
+        SIGNED_OUT = "signed_out", "Signed out"
+        MFA_ADDED = "mfa_added", "Two-factor authentication set up"
+        MFA_REMOVED = "mfa_removed", "Two-factor authentication removed"
+        MFA_RESET = "mfa_reset", "Two-factor authentication reset by an admin"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset by email link"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation withdrawn"
+        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+        ROLE_CHANGED = "role_changed", "Role or services changed"
+        MEMBER_DEACTIVATED = "member_deactivated", "Member deactivated"
+        MEMBER_REACTIVATED = "member_reactivated", "Member reactivated"
+        EXPORT_DOWNLOADED = "export_downloaded", "Portfolio export downloaded"
+        BOARD_PACK_DOWNLOADED = "board_pack_downloaded", "Board pack downloaded"
+        EVIDENCE_DOWNLOADED = "evidence_downloaded", "Evidence file downloaded"
+        API_KEY_CREATED = "api_key_created", "API key made"
+        API_KEY_REVOKED = "api_key_revoked", "API key revoked"
+        PROBED = "probed", "Page of another partnership asked for"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="security_events",
+    )
+    # Who did it (or whose account it was); for a failed sign-in, the account typed if it exists.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+    )
+    # The email typed at sign-in, kept for failures against names that are not accounts.
+    email = models.CharField(max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # What it was about: ids and names of objects, never a password, token or key.
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["partnership", "-at"], name="security_partnership_at"),
+            models.Index(fields=["user", "-at"], name="security_user_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Security events are a record: they are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Security events are removed only by the retention job.")

@@ -1,4 +1,7 @@
-"""Who is signing in, and from where: one answer for the lockout and the rate limits.
+"""Who is signing in, and from where; and the security log of what they did.
+
+The client's address and the name typed are one answer for the lockout, the rate
+limits and the log.
 
 django-axes and allauth each need the name typed and the client's address. allauth
 posts the address as `email` in its credentials, which axes does not look for, and
@@ -7,6 +10,8 @@ would count against one shared address and lock out a whole office.
 """
 
 import ipaddress
+import json
+import logging
 
 from django.conf import settings
 
@@ -37,3 +42,58 @@ def client_ip(request):
             except ValueError:
                 pass
     return request.META.get("REMOTE_ADDR")
+
+
+security_log = logging.getLogger("jpa.security")
+
+# Never written to the log or the table, whatever a caller passes in `detail`.
+SECRET_WORDS = ("password", "token", "secret", "key", "session", "code", "otp")
+
+
+def _clean(detail):
+    return {
+        name: value
+        for name, value in (detail or {}).items()
+        if not any(word in name.lower() for word in SECRET_WORDS)
+    }
+
+
+def security_event_record(
+    *, kind, request=None, user=None, partnership=None, email="", detail=None
+):
+    """Write one security event to the table and as one JSON line to the log.
+
+    `request` supplies the client address and, when nobody else is named, the person.
+    """
+    from .models import SecurityEvent
+
+    if user is None and request is not None:
+        request_user = getattr(request, "user", None)
+        if request_user is not None and request_user.is_authenticated:
+            user = request_user
+    if partnership is None and request is not None:
+        partnership = getattr(request, "partnership", None)
+    detail = _clean(detail)
+    event = SecurityEvent.objects.create(
+        kind=kind,
+        partnership=partnership,
+        user=user,
+        email=(email or "")[:254],
+        ip_address=client_ip(request) if request is not None else None,
+        detail=detail,
+    )
+    security_log.info(
+        json.dumps(
+            {
+                "event": kind,
+                "at": event.at.isoformat(),
+                "partnership": partnership.slug if partnership else None,
+                "user_id": user.pk if user else None,
+                "email": event.email or (user.email if user else ""),
+                "ip": event.ip_address,
+                "detail": detail,
+            },
+            default=str,
+        )
+    )
+    return event

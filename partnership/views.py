@@ -22,7 +22,16 @@ from .forms import (
     ProjectForm,
     ServiceForm,
 )
-from .models import Invitation, Membership, Organisation, Project, Role, Service
+from .models import (
+    Invitation,
+    Membership,
+    Organisation,
+    Project,
+    Role,
+    SecurityEvent,
+    Service,
+)
+from .security import security_event_record
 
 PAGE_SIZE = 50
 
@@ -343,7 +352,7 @@ def person_invite(request):
     form = InvitationForm(request.POST or None, partnership=request.partnership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.invitation_create(
+        invitation = services.invitation_create(
             partnership=request.partnership,
             by=request.user,
             email=data["email"],
@@ -351,6 +360,11 @@ def person_invite(request):
             role=data["role"],
             services=data["services"],
             base_url=request.build_absolute_uri("/"),
+        )
+        security_event_record(
+            kind=SecurityEvent.Kind.INVITATION_SENT,
+            request=request,
+            detail={"email": invitation.email, "role": invitation.role},
         )
         messages.success(request, f"An invitation has been sent to {data['email']}.")
         return redirect(_url(request, "people_list"))
@@ -365,10 +379,21 @@ def person_edit(request, pk):
     initial = {"role": membership.role, "services": list(membership.services.all())}
     form = MembershipForm(request.POST or None, initial=initial, partnership=request.partnership)
     if request.method == "POST" and form.is_valid():
+        before = membership.role
         services.membership_update(
             membership=membership,
             role=form.cleaned_data["role"],
             services=form.cleaned_data["services"],
+        )
+        security_event_record(
+            kind=SecurityEvent.Kind.ROLE_CHANGED,
+            request=request,
+            detail={
+                "member": membership.user.email,
+                "from": before,
+                "to": membership.role,
+                "services": [s.name for s in form.cleaned_data["services"]],
+            },
         )
         messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
         return redirect(_url(request, "people_list"))
@@ -393,6 +418,11 @@ def person_deactivate(request, pk):
     )
     if request.method == "POST":
         services.membership_set_active(membership=membership, active=False)
+        security_event_record(
+            kind=SecurityEvent.Kind.MEMBER_DEACTIVATED,
+            request=request,
+            detail={"member": membership.user.email},
+        )
         messages.success(request, f"{membership.user} no longer has access to this partnership.")
         return redirect(_url(request, "people_list"))
     return render(
@@ -415,6 +445,11 @@ def person_reactivate(request, pk):
         Membership.objects.filter(partnership=request.partnership, active=False), pk=pk
     )
     services.membership_set_active(membership=membership, active=True)
+    security_event_record(
+        kind=SecurityEvent.Kind.MEMBER_REACTIVATED,
+        request=request,
+        detail={"member": membership.user.email},
+    )
     messages.success(request, f"{membership.user} has access again.")
     return redirect(_url(request, "people_list"))
 
@@ -426,5 +461,10 @@ def invitation_revoke(request, pk):
         Invitation.objects.filter(partnership=request.partnership).pending(), pk=pk
     )
     services.invitation_revoke(invitation=invitation)
+    security_event_record(
+        kind=SecurityEvent.Kind.INVITATION_REVOKED,
+        request=request,
+        detail={"email": invitation.email},
+    )
     messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
     return redirect(_url(request, "people_list"))

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import AcceptInvitationForm
-from .models import Invitation, User
+from .models import Invitation, SecurityEvent, User
+from .security import security_event_record
 
 
 @never_cache
@@ -52,6 +53,13 @@ def invitation_accept(request, token):
             user=user,
             full_name=data.get("full_name", ""),
             password=data.get("password1", ""),
+        )
+        security_event_record(
+            kind=SecurityEvent.Kind.INVITATION_ACCEPTED,
+            request=request,
+            user=membership.user,
+            partnership=invitation.partnership,
+            detail={"email": invitation.email, "role": invitation.role},
         )
         if not user:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")

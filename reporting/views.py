@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from partnership.access import PORTFOLIO_VIEWERS, partnership_view
-from partnership.models import Organisation, Sector, Service
+from partnership.models import Organisation, Sector, SecurityEvent, Service
+from partnership.security import security_event_record
 from principles.models import current_framework
 
 from . import charts, exports, selectors
@@ -150,10 +151,20 @@ def drill_down(request):
 @partnership_view(PORTFOLIO_VIEWERS)
 def export_csv(request):
     filters = _filters(request)
+    _log_export(request, filters, "csv")
     return exports.csv_response(request.partnership, filters)
 
 
 @partnership_view(PORTFOLIO_VIEWERS)
 def export_xlsx(request):
     filters = _filters(request)
+    _log_export(request, filters, "xlsx")
     return exports.xlsx_response(request.partnership, filters)
+
+
+def _log_export(request, filters, file_format):
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT_DOWNLOADED,
+        request=request,
+        detail={"format": file_format, "filters": filters.raw},
+    )

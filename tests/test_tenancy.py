@@ -159,10 +159,12 @@ HOSTILE_POST = {
 def row_counts():
     from django.apps import apps
 
+    # The security log is the one table a refused request may write to: it records probes.
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
         if model._meta.app_label in ("partnership", "principles", "audits")
+        and model._meta.label != "partnership.SecurityEvent"
     }
 
 
@@ -198,6 +200,12 @@ def test_non_member_gets_404_for_whole_partnership(client, area, other_area, rol
     assert row_counts() == rows_before
     if obj is not None:
         assert snapshot(obj) == before
+        # Asking for another partnership's objects is written to that partnership's log.
+        from partnership.models import SecurityEvent
+
+        probe = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PROBED).first()
+        assert probe.partnership == area.partnership
+        assert probe.user == other_area.members[role].user
 
 
 @pytest.mark.parametrize("role", Role.values)
