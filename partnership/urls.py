@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_security
 
 app_name = "partnership"
 
@@ -29,6 +29,12 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path("security-log/", views_security.security_log, name="security_log"),
+    path(
+        "security-log/export.csv",
+        views_security.security_log_export,
+        name="security_log_export",
+    ),
     path(
         "people/invitations/<int:pk>/revoke/",
         views.invitation_revoke,

@@ -30,6 +30,8 @@ PARTNERSHIP_PAGES = {
     "partnership:project_create",
     "partnership:people_list",
     "partnership:person_invite",
+    "partnership:security_log",
+    "partnership:security_log_export",
     "principles:framework_current",
     "audits:audit_list",
     "audits:review_list",
