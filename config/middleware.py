@@ -1,6 +1,11 @@
 """Request-wide protections that belong to no single app."""
 
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
@@ -47,3 +52,32 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+SIGNED_IN_AT = "signed_in_at"
+
+
+class SessionLifetimeMiddleware:
+    """End a session that has lasted longer than SESSION_MAX_SECONDS, however active.
+
+    The idle limit is the session's own expiry (renewed on every request); this is the
+    absolute one, counted from sign-in, so a session left open on a shared computer
+    does not last for ever.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.setdefault(SIGNED_IN_AT, int(time.time()))
+            if time.time() - started > settings.SESSION_MAX_SECONDS:
+                logout(request)
+                hours = settings.SESSION_MAX_SECONDS // 3600
+                messages.info(
+                    request,
+                    f"You have been signed out because you were signed in for {hours} hours.",
+                )
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

@@ -76,10 +76,23 @@ def invitation_accept(*, invitation: Invitation, user=None, full_name="", passwo
 
 @transaction.atomic
 def membership_update(*, membership: Membership, role, services=()):
+    """A changed role ends the person's sessions, so no page open under the old role
+    (and nothing cached in it) outlives the change."""
+    changed = membership.role != role
     membership.role = role
     membership.save(update_fields=["role"])
     membership.services.set(services if role == Role.SERVICE_LEAD else [])
+    if changed:
+        transaction.on_commit(lambda: user_sessions_end(user=membership.user))
     return membership
+
+
+def user_sessions_end(*, user):
+    """Sign `user` out everywhere: every session of theirs, on every device."""
+    from allauth.usersessions.models import UserSession
+
+    for session in UserSession.objects.filter(user=user):
+        session.end()
 
 
 @transaction.atomic
@@ -87,6 +100,8 @@ def membership_set_active(*, membership: Membership, active: bool):
     """Deactivation ends access at once: the access layer checks `active` on every request."""
     membership.active = active
     membership.save(update_fields=["active"])
+    if not active:
+        transaction.on_commit(lambda: user_sessions_end(user=membership.user))
     return membership
 
 

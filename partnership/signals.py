@@ -1,5 +1,7 @@
 """Account events from Django, allauth and django-axes, written to the security log."""
 
+import time
+
 from allauth.account.signals import password_changed, password_reset, password_set
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from axes.signals import user_locked_out
@@ -67,3 +69,10 @@ def _mfa_reset(sender, request, user, authenticator, **kwargs):
     security_event_record(
         kind=Kind.MFA_ADDED, request=request, user=user, detail={"type": authenticator.type}
     )
+
+
+@receiver(user_logged_in, dispatch_uid="session_signed_in_at")
+def _start_session_clock(sender, request, user, **kwargs):
+    # The absolute session limit counts from here (config/middleware.py).
+    if request is not None and hasattr(request, "session"):
+        request.session["signed_in_at"] = int(time.time())
