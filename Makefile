@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: run test setup deps assets lint clean
+.PHONY: run test setup deps assets lint audit clean
 
 # A secret key of this machine's own, made once, so the web server, worker and beat can
 # start without DJANGO_SECRET_KEY set by hand (production sets it in the environment).
@@ -48,6 +48,14 @@ static/build/.built: package.json package-lock.json $(shell find static template
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Known vulnerabilities in the locked dependencies. Needs the advisory databases (PyPI's
+# and npm's), so it is for pipelines with that access, not part of `.ci/run`.
+audit: deps
+	mkdir -p var
+	$(VENV)/bin/uv export --frozen --no-emit-project --format requirements-txt > var/requirements-audit.txt
+	$(VENV)/bin/pip-audit --strict --disable-pip -r var/requirements-audit.txt
+	npm audit --omit=dev
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles var
