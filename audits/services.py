@@ -53,6 +53,15 @@ def can_edit(audit, membership):
     return audit.is_editable and membership.may_work_on(audit.project.service_id)
 
 
+def editable_service_ids(membership):
+    """The services whose open audits `membership` may edit: None for every service."""
+    if membership.role in (Role.ADMIN, Role.COMMISSIONER):
+        return None
+    if membership.role != Role.SERVICE_LEAD:
+        return set()
+    return set(membership.services.values_list("pk", flat=True))
+
+
 def can_review(audit, membership):
     return audit.status == Audit.Status.SUBMITTED and membership.role in (
         Role.ADMIN,

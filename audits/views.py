@@ -116,10 +116,17 @@ def audit_list(request):
     elif status:
         messages.warning(request, "The filter “Status” was not recognised and has been ignored.")
         status = ""
+    audits = list(audits[:200])
+    editable = services.editable_service_ids(request.membership)
+    for audit in audits:
+        # One click to carry on: editors go to the task list, everyone else to the record.
+        audit.continue_here = audit.is_editable and (
+            editable is None or audit.project.service_id in editable
+        )
     return render(
         request,
         "audits/audit_list.html",
-        {"audits": audits[:200], "status": status, "statuses": Audit.Status.choices},
+        {"audits": audits, "status": status, "statuses": Audit.Status.choices},
     )
 
 
@@ -578,6 +585,22 @@ def audit_review(request, pk):
     form = ReviewForm(request.POST or None, principles=principles)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("decision")
+        if action == "accept":
+            # Accepting cannot be undone: show what is being accepted and ask once more.
+            return render(
+                request,
+                "audits/review_confirm.html",
+                {
+                    "audit": audit,
+                    "assessments": assessments,
+                    "form": form,
+                    "written": [
+                        (principle, text)
+                        for principle, text in form.comments().items()
+                        if text.strip()
+                    ],
+                },
+            )
         try:
             if action == "return":
                 services.audit_request_changes(
@@ -589,7 +612,7 @@ def audit_review(request, pk):
                 messages.success(
                     request, "The audit has been returned to the service with your comments."
                 )
-            elif action == "accept":
+            elif action == "accept_confirmed":
                 services.audit_accept(
                     audit=audit,
                     membership=request.membership,
@@ -597,6 +620,18 @@ def audit_review(request, pk):
                     comments=form.comments(),
                 )
                 messages.success(request, "The audit has been accepted.")
+            elif action == "back":
+                # Back from the confirmation, with every comment as it was typed.
+                return render(
+                    request,
+                    "audits/review.html",
+                    {
+                        "audit": audit,
+                        "assessments": assessments,
+                        "form": form,
+                        "previous_comments": list(audit.comments.all()),
+                    },
+                )
             else:
                 raise services.AuditError("Choose whether to return the audit or accept it.")
         except services.AuditError as error:

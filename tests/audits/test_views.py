@@ -234,7 +234,7 @@ def test_review_return_needs_a_comment_then_accept(client_for, area):
     assert ReviewComment.objects.get().principle.number == 2
     assert Audit.objects.get(pk=audit.pk).status == Audit.Status.CHANGES_REQUESTED
     # Accepting a returned audit is refused and changes nothing.
-    assert reviewer.post(u(audit, "review"), {"decision": "accept"}).status_code == 403
+    assert reviewer.post(u(audit, "review"), {"decision": "accept_confirmed"}).status_code == 403
     assert Audit.objects.get(pk=audit.pk).status == Audit.Status.CHANGES_REQUESTED
 
 
@@ -371,7 +371,7 @@ def test_submit_through_the_page_obeys_roles(client_for, area, role):
 
 
 @pytest.mark.parametrize("role", Role.values)
-@pytest.mark.parametrize("decision", ["accept", "return"])
+@pytest.mark.parametrize("decision", ["accept_confirmed", "return"])
 def test_review_through_the_page_obeys_roles(client_for, area, role, decision):
     audit = submitted_audit(area)
     response = client_for(area, role).post(
@@ -382,7 +382,39 @@ def test_review_through_the_page_obeys_roles(client_for, area, role, decision):
     after = Audit.objects.get(pk=audit.pk).status
     if not allowed:
         assert after == Audit.Status.SUBMITTED
-    elif decision == "accept":
+    elif decision == "accept_confirmed":
         assert after == Audit.Status.ACCEPTED
     else:
         assert after == Audit.Status.CHANGES_REQUESTED
+
+
+def test_accepting_asks_for_confirmation_and_keeps_the_comments(client_for, area):
+    audit = submitted_audit(area)
+    reviewer = client_for(area, Role.COMMISSIONER)
+    response = reviewer.post(
+        u(audit, "review"), {"decision": "accept", "comment_3": "Strong evidence of co-design"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Accept the audit of {audit.project.title}?" in html
+    assert "becomes read-only" in html
+    assert "cannot be undone" in html
+    assert "Principle 3: Strong evidence of co-design" in html
+    assert "Good" in html  # the levels being accepted are summarised
+    # Nothing has happened yet.
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.SUBMITTED
+    assert not ReviewComment.objects.exists()
+    # Going back shows the review with the comment still typed.
+    back = reviewer.post(
+        u(audit, "review"), {"decision": "back", "comment_3": "Strong evidence of co-design"}
+    ).content.decode()
+    assert ">Strong evidence of co-design</textarea>" in back
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.SUBMITTED
+    # Confirming accepts it, with the comment on record.
+    response = reviewer.post(
+        u(audit, "review"),
+        {"decision": "accept_confirmed", "comment_3": "Strong evidence of co-design"},
+    )
+    assert response.status_code == 302
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.ACCEPTED
+    assert ReviewComment.objects.get().text == "Strong evidence of co-design"

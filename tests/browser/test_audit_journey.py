@@ -343,6 +343,13 @@ def test_audit_is_filled_in_submitted_returned_resubmitted_and_accepted_by_keybo
     expect(reviewer.get_by_text(answer)).to_be_visible()
     axe(reviewer, "review of the resubmission")
     press(reviewer, reviewer.get_by_role("button", name="Accept", exact=True), backwards=True)
+    # Accepting cannot be undone, so it is confirmed on a second page that says so.
+    expect(reviewer.get_by_role("heading", level=1)).to_have_text(
+        "Accept the audit of Co-designing the therapy offer?"
+    )
+    expect(reviewer.get_by_text("the audit becomes read-only")).to_be_visible()
+    axe(reviewer, "accept confirmation")
+    press(reviewer, reviewer.get_by_role("button", name="Yes, accept the audit"))
     success(reviewer, "The audit has been accepted.")
     expect(reviewer.get_by_text("No audits are waiting for review.")).to_be_visible()
     axe(reviewer, "review list, empty")
