@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 
+from partnership.dates import GovukDateField
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # What a file's content must turn out to be, whatever its name says.
 ALLOWED_TYPES = {
@@ -20,13 +22,6 @@ ALLOWED_TYPES = {
     "jpg": "JPEG image",
 }
 ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, PNG or JPEG"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def check_upload(upload):
@@ -49,7 +44,7 @@ def check_upload(upload):
 
 
 class DetailsForm(forms.Form):
-    audit_date = forms.DateField(label="Date of audit", widget=DateInput())
+    audit_date = GovukDateField(label="Date of audit")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean_audit_date(self):
@@ -135,9 +130,8 @@ class SummaryForm(forms.Form):
     summary = forms.CharField(
         label="Summary", widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
-    review_date = forms.DateField(
+    review_date = GovukDateField(
         label="Review date",
-        widget=DateInput(),
         required=False,
         help_text="When the project will next be audited. Services aim to develop at least one "
         "service a year in joint partnership.",
@@ -172,7 +166,7 @@ class ActionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     what = forms.CharField(label="What", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     who = forms.CharField(label="Who", max_length=150, required=False)
-    due_date = forms.DateField(label="By when", widget=DateInput(), required=False)
+    due_date = GovukDateField(label="By when", required=False)
     done = forms.BooleanField(label="Done", required=False)
 
     def clean(self):

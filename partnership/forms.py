@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .dates import GovukDateField, GovukDateInput
 from .models import Invitation, Membership, Organisation, Project, Role, Sector, Service
 
 
@@ -19,7 +20,9 @@ class GDSForm(forms.Form):
 
     def layout_fields(self):
         return [
-            Field.checkbox(name)
+            Field(name, template="components/crispy_date.html")
+            if isinstance(f.widget, GovukDateInput)
+            else Field.checkbox(name)
             if isinstance(f.widget, forms.CheckboxInput)
             else Field.checkboxes(name, legend_size=Size.SMALL)
             if isinstance(f.widget, forms.CheckboxSelectMultiple)
@@ -116,11 +119,12 @@ class ServiceForm(TenantModelForm):
         return data
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class ProjectForm(TenantModelForm):
+    start_date = GovukDateField(label="Start date")
+    end_date = GovukDateField(
+        label="End date", required=False, help_text="Leave empty if the project is ongoing."
+    )
+
     class Meta:
         model = Project
         fields = ["service", "title", "description", "status", "start_date", "end_date", "active"]
@@ -129,12 +133,7 @@ class ProjectForm(TenantModelForm):
             "description": "Description of service area being developed in Joint Partnership",
             "active": "Active (shown in lists and open to audit)",
         }
-        widgets = {
-            "status": forms.RadioSelect,
-            "start_date": DateInput(format="%Y-%m-%d"),
-            "end_date": DateInput(format="%Y-%m-%d"),
-        }
-        help_texts = {"end_date": "Leave empty if the project is ongoing."}
+        widgets = {"status": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

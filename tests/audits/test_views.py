@@ -10,6 +10,7 @@ from django.utils import timezone
 from audits import services
 from audits.models import Audit, Evidence, ReviewComment
 from partnership.models import Role
+from tests.dates import date_fields
 from tests.factories.audits import accepted_audit, fill_audit, start_audit, submitted_audit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -127,7 +128,7 @@ def test_future_audit_date_and_past_review_date(lead_client, area, lead):
     html = lead_client.post(
         u(audit, "details"),
         {
-            "audit_date": tomorrow.isoformat(),
+            **date_fields("audit_date", tomorrow),
             "version": audit.version,
             "people-TOTAL_FORMS": "1",
             "people-INITIAL_FORMS": "0",
@@ -143,7 +144,7 @@ def test_future_audit_date_and_past_review_date(lead_client, area, lead):
         {
             "outcome": str(outcome.pk),
             "summary": "A summary that is kept",
-            "review_date": (timezone.localdate() - timedelta(days=2)).isoformat(),
+            **date_fields("review_date", timezone.localdate() - timedelta(days=2)),
             "version": audit.version,
             "actions-TOTAL_FORMS": "1",
             "actions-INITIAL_FORMS": "0",

@@ -32,9 +32,7 @@ def panel(html):
 
 
 def more_projects(area, count):
-    return [
-        ProjectFactory(service=area.service, title=f"Extra project {n}") for n in range(count)
-    ]
+    return [ProjectFactory(service=area.service, title=f"Extra project {n}") for n in range(count)]
 
 
 def returned(area, project):
