@@ -19,9 +19,7 @@ class GovukDateInput(forms.MultiWidget):
     input_type = "govuk_date"
 
     def __init__(self, attrs=None):
-        widgets = {
-            f"-{part}": forms.TextInput(attrs={"inputmode": "numeric"}) for part in PARTS
-        }
+        widgets = {f"-{part}": forms.TextInput(attrs={"inputmode": "numeric"}) for part in PARTS}
         super().__init__(widgets, attrs)
 
     def decompress(self, value):

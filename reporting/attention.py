@@ -10,12 +10,13 @@ much work is waiting, and every query starts from the member's partnership.
 """
 
 from dataclasses import dataclass, field
+
 from django.db.models import Count, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import Action, Audit
+from audits.models import Audit
 from partnership.models import Invitation, Role, Service
 
 from . import selectors
@@ -110,9 +111,7 @@ def _reviews(membership, today, *, overdue):
     else:
         audits = selectors.reviews_due(partnership, filters, days=DUE_SOON_DAYS, today=today)
         key, title, figure = "reviews_due", "Reviews due soon", "due"
-    audits = audits.select_related("project__service__organisation").order_by(
-        "review_date", "pk"
-    )
+    audits = audits.select_related("project__service__organisation").order_by("review_date", "pk")
     section = _section(
         key,
         title,
@@ -179,9 +178,7 @@ def actions_overdue(membership, today):
 
 def latest_accepted(membership, today):
     audits = (
-        Audit.objects.filter(
-            partnership_id=membership.partnership_id, status=Audit.Status.ACCEPTED
-        )
+        Audit.objects.filter(partnership_id=membership.partnership_id, status=Audit.Status.ACCEPTED)
         .select_related("project__service__organisation", "outcome")
         .order_by("-accepted_at", "-pk")
     )
@@ -248,4 +245,3 @@ def needs_attention(membership, today=None):
     today = today or timezone.localdate()
     sections = (fn(membership, today) for fn in SECTIONS.get(membership.role, []))
     return [section for section in sections if section is not None]
-
