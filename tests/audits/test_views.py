@@ -1,5 +1,6 @@
 """Audit pages: bad input, evidence files, conflicts, history, review and query counts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from audits import services
 from audits.models import Audit, Evidence, ReviewComment
+from audits.selectors import audit_history
 from partnership.models import Role
 from tests.dates import date_fields
 from tests.factories.audits import accepted_audit, fill_audit, start_audit, submitted_audit
@@ -419,3 +421,56 @@ def test_accepting_asks_for_confirmation_and_keeps_the_comments(client_for, area
     assert response.status_code == 302
     assert Audit.objects.get(pk=audit.pk).status == Audit.Status.ACCEPTED
     assert ReviewComment.objects.get().text == "Strong evidence of co-design"
+
+
+def test_history_is_in_words_with_comments_and_no_phantom_rows(client_for, area, lead):
+    audit = fill_audit(start_audit(area, lead), lead)
+    lead_client = client_for(area, Role.SERVICE_LEAD)
+    before = len(audit_history(audit))
+    # Saving the details again without changing anything records nothing.
+    person = audit.people.get()
+    lead_client.post(
+        u(audit, "details"),
+        {
+            **date_fields("audit_date", audit.audit_date),
+            "version": Audit.objects.get(pk=audit.pk).version,
+            "people-TOTAL_FORMS": "1",
+            "people-INITIAL_FORMS": "0",
+            "people-0-name": person.name,
+            "people-0-designation": person.designation,
+        },
+    )
+    assert len(audit_history(audit)) == before
+    html = lead_client.get(u(audit, "history")).content.decode()
+    assert "Removed" not in html and ": removed" not in html
+    # Words, not codes: status names, levels by name, dates as people write them.
+    services.audit_submit(
+        audit=audit, membership=lead, by=lead.user, name="Sam", designation="Lead", confirmed=True
+    )
+    reviewer = area.members[Role.COMMISSIONER]
+    services.audit_request_changes(
+        audit=audit, membership=reviewer, by=reviewer.user, comments={None: "Who took part?"}
+    )
+    html = lead_client.get(u(audit, "history")).content.decode()
+    assert "Returned for changes" in html
+    assert "changes_requested" not in html
+    assert "Score" in html and "Good" in html
+    assert re.search(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}:\d\d[ap]m", html)
+    assert not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", html)
+    assert "Review comment on the audit" in html and "Who took part?" in html
+
+
+def test_history_collapses_long_text(client_for, area, lead):
+    audit = start_audit(area, lead)
+    assessment = audit.assessments.get(principle__number=1)
+    long_notes = "Families co-designed the offer. " * 40
+    services.assessment_save(
+        assessment=assessment,
+        membership=lead,
+        level=None,
+        notes=long_notes,
+        expected_version=assessment.version,
+    )
+    html = client_for(area, Role.SERVICE_LEAD).get(u(audit, "history")).content.decode()
+    assert "Show all of it" in html
+    assert "govuk-details" in html
