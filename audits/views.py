@@ -242,14 +242,17 @@ def principle_edit(request, pk, number):
     levels = list(audit.framework.levels.all())
     descriptors = {d.level_id: d.text for d in principle.descriptors.all()}
     open_comments = [c for c in assessment.principle_comments if c.is_open]
-    kwargs = {"principle": principle, "levels": levels, "descriptors": descriptors}
+    kwargs = {
+        "principle": principle,
+        "levels": levels,
+        "descriptors": descriptors,
+        "comments": open_comments,
+    }
     if request.method == "POST":
         form = PrincipleForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             data = form.cleaned_data
-            responses = {
-                c.pk: request.POST.get(f"response_{c.pk}", "").strip() for c in open_comments
-            }
+            responses = form.responses()
             try:
                 services.assessment_save(
                     assessment=assessment,

@@ -3,8 +3,10 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from . import text
 from .dates import GovukDateField, GovukDateInput
 from .models import Invitation, Membership, Organisation, Project, Role, Sector, Service
+from .text import LimitedTextField
 
 
 class GDSForm(forms.Form):
@@ -18,7 +20,20 @@ class GDSForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(*self.layout_fields(), Submit("submit", self.submit_label))
 
+    def limit_free_text(self):
+        """Give every multi-line text box a limit people can see (partnership/text.py)."""
+        for name, field in list(self.fields.items()):
+            if isinstance(field.widget, forms.Textarea) and not isinstance(field, LimitedTextField):
+                self.fields[name] = LimitedTextField(
+                    label=field.label,
+                    limit=text.DESCRIPTION,
+                    required=field.required,
+                    help_text=field.help_text,
+                    rows=4,
+                )
+
     def layout_fields(self):
+        self.limit_free_text()
         return [
             Field(name, template="components/crispy_date.html")
             if isinstance(f.widget, GovukDateInput)
@@ -28,7 +43,9 @@ class GDSForm(forms.Form):
             if isinstance(f.widget, forms.CheckboxSelectMultiple)
             else Field.radios(name, legend_size=Size.SMALL)
             if isinstance(f.widget, forms.RadioSelect)
-            else Field.textarea(name, label_size=Size.SMALL, rows=4)
+            else Field.textarea(
+                name, label_size=Size.SMALL, rows=4, max_characters=getattr(f, "limit", None)
+            )
             if isinstance(f.widget, forms.Textarea)
             else Field.select(name, label_size=Size.SMALL)
             if isinstance(f.widget, forms.Select)

@@ -474,3 +474,64 @@ def test_history_collapses_long_text(client_for, area, lead):
     html = client_for(area, Role.SERVICE_LEAD).get(u(audit, "history")).content.decode()
     assert "Show all of it" in html
     assert "govuk-details" in html
+
+
+def test_notes_over_the_limit_are_refused_beside_the_field_and_kept(client_for, area, lead):
+    audit = start_audit(area, lead)
+    lead_client = client_for(area, Role.SERVICE_LEAD)
+    page = lead_client.get(u(audit, "principle", number=1)).content.decode()
+    # The limit is said and counted as people type.
+    assert 'data-module="govuk-character-count" data-maxlength="10000"' in page
+    assert "You can enter up to 10000 characters" in page
+    too_long = "x" * 10_001
+    response = lead_client.post(
+        u(audit, "principle", number=1), {**principle_post(audit, 1), "notes": too_long}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Notes or evidence must be 10,000 characters or fewer" in html
+    assert 'href="#id_notes"' in html  # in the error summary, linking to the field
+    assert too_long in html  # nothing typed is lost
+    assert audit.assessments.get(principle__number=1).notes == ""
+    # Line breaks count once, as the counter on the page counts them.
+    exactly = ("y" * 98 + "\r\n") * 100 + "y" * 100
+    response = lead_client.post(
+        u(audit, "principle", number=1), {**principle_post(audit, 1), "notes": exactly}
+    )
+    assert response.status_code == 302
+    assert len(audit.assessments.get(principle__number=1).notes) == 10_000
+
+
+@pytest.mark.parametrize(
+    "field, limit, message",
+    [
+        ("comment_1", 5_000, "Comment on principle 1 must be 5,000 characters or fewer"),
+        ("comment_overall", 5_000, "Comment on the audit overall must be 5,000 characters"),
+    ],
+)
+def test_review_comments_have_limits(client_for, area, field, limit, message):
+    audit = submitted_audit(area)
+    reviewer = client_for(area, Role.COMMISSIONER)
+    html = reviewer.post(
+        u(audit, "review"), {"decision": "return", field: "z" * (limit + 1)}
+    ).content.decode()
+    assert message in html
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.SUBMITTED
+
+
+def test_project_description_has_a_limit(client_for, area):
+    admin = client_for(area, Role.ADMIN)
+    url = reverse("partnership:project_create", kwargs={"slug": area.partnership.slug})
+    page = admin.get(url).content.decode()
+    assert 'data-maxlength="5000"' in page
+    html = admin.post(
+        url,
+        {
+            "service": area.service.pk,
+            "title": "A long one",
+            "description": "d" * 5_001,
+            "status": "planned",
+            **date_fields("start_date", "2025-01-01"),
+        },
+    ).content.decode()
+    assert "must be 5,000 characters or fewer" in html
