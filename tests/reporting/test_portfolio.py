@@ -329,3 +329,18 @@ def test_typed_period_dates_filter_like_a_shared_link(area, client_for):
     ).content.decode()
     assert "1 Apr 2025 to 31 Mar 2026" in html
     assert "govuk-error-summary" not in html
+
+
+def test_trend_lines_with_equal_values_stay_apart():
+    from reporting.charts import trend_lines
+
+    # Every principle at the same share in both years.
+    trend = [(2024, {n: (1, 2) for n in range(1, 7)}), (2025, {n: (1, 2) for n in range(1, 7)})]
+    svg = trend_lines(trend, title="Share")
+    import re
+
+    lines = re.findall(r'<polyline points="([^"]+)"', svg)
+    assert len(lines) == 6
+    assert len(set(lines)) == 6  # no two lines drawn on the same pixels
+    markers = set(re.findall(r'd="(M[^"]+)" fill', svg))
+    assert len(markers) == 6  # a different marker shape for each principle
