@@ -106,16 +106,28 @@ def _words(field, record):
     return str(value)
 
 
+def _label(field):
+    return FIELD_LABELS.get(field.name, str(field.verbose_name).capitalize())
+
+
+def _content_fields(record):
+    return [
+        f
+        for f in record.instance_type._meta.concrete_fields
+        if f.name not in IGNORED_FIELDS and f.name != "id" and not f.has_default()
+    ]
+
+
 def _describe(record):
     name = record.instance_type._meta.model_name
     if name == "principleassessment":
         return f"Principle {record.principle.number}" if record.principle_id else "Principle"
     if name == "action":
-        return f"Action: {record.what[:80]}"
+        return "Action"
     if name == "auditperson":
-        return f"Person completing the audit: {record.name}, {record.designation}"
+        return "Person completing the audit"
     if name == "evidence":
-        return f"Evidence: {record.title}"
+        return "Evidence"
     return "Audit"
 
 
@@ -158,42 +170,38 @@ def audit_history(audit):
         key = (record.instance_type._meta.model_name, record.id)
         before = previous.get(key)
         previous[key] = record
-        if record.history_type in ("+", "-"):
-            kind = "added" if record.history_type == "+" else "removed"
-            if key[0] == "audit":
-                kind = "started" if kind == "added" else kind
-            entries.append(
-                _entry(record.history_date, record.history_user, _describe(record), kind)
-            )
+        what = _describe(record)
+        if record.history_type == "+" and key[0] == "audit":
+            entries.append(_entry(record.history_date, record.history_user, "Audit", "started"))
             continue
-        changes = []
-        if before is None:
-            # A part created without a history row (before it was kept): compare with empty.
-            fields = [
-                f
-                for f in record.instance_type._meta.concrete_fields
-                if f.name not in IGNORED_FIELDS and f.name != "id" and not f.has_default()
+        if record.history_type in ("+", "-") or before is None:
+            # What the part held when it was added or removed (or, for a part kept from
+            # before its history was, when first seen): its values, in words.
+            values = [
+                (_label(f), _words(f, record))
+                for f in _content_fields(record)
+                if _words(f, record) != "empty"
             ]
-            pairs = [(f, "empty", _words(f, record)) for f in fields]
-        else:
-            delta = record.diff_against(before, excluded_fields=IGNORED_FIELDS)
-            pairs = []
-            for change in delta.changes:
-                field = record.instance_type._meta.get_field(change.field)
-                pairs.append((field, _words(field, before), _words(field, record)))
-        for field, old, new in pairs:
-            label = FIELD_LABELS.get(field.name, str(field.verbose_name).capitalize())
+            if record.history_type == "-":
+                kind, changes = "removed", [(label, value, None) for label, value in values]
+            else:
+                kind, changes = "added", [(label, None, value) for label, value in values]
+            # A principle's blank assessment is made with the audit: nothing to tell.
+            if changes or key[0] != "principleassessment":
+                entries.append(
+                    _entry(record.history_date, record.history_user, what, kind, changes)
+                )
+            continue
+        delta = record.diff_against(before, excluded_fields=IGNORED_FIELDS)
+        changes = []
+        for change in delta.changes:
+            field = record.instance_type._meta.get_field(change.field)
+            old, new = _words(field, before), _words(field, record)
             if old != new:
-                changes.append((label, old, new))
+                changes.append((_label(field), old, new))
         if changes:
             entries.append(
-                _entry(
-                    record.history_date,
-                    record.history_user,
-                    _describe(record),
-                    "changed",
-                    changes,
-                )
+                _entry(record.history_date, record.history_user, what, "changed", changes)
             )
     for comment in ReviewComment.objects.filter(audit_id=audit.pk).select_related(
         "author", "principle", "resolved_by"
