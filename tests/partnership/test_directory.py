@@ -241,3 +241,15 @@ def test_lists_stay_within_a_fixed_number_of_queries(
         with django_assert_max_num_queries(20 if name == "home" else 16):
             assert admin_client.get(u(area, name)).status_code == 200
     assert Organisation.objects.filter(partnership=area.partnership).count() == 51
+
+
+def test_withdrawing_an_invitation_asks_first(admin_client, area):
+    url = u(area, "invitation_revoke", pk=area.invitation.pk)
+    html = admin_client.get(url).content.decode()
+    assert f"Withdraw the invitation to {area.invitation.email}?" in html
+    assert "cannot be turned back on" in html
+    area.invitation.refresh_from_db()
+    assert area.invitation.state == "pending"
+    assert admin_client.post(url).status_code == 302
+    area.invitation.refresh_from_db()
+    assert area.invitation.state == "revoked"
