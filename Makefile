@@ -23,7 +23,8 @@ run: setup var/secret-key
 	@echo ""
 	@echo "Open http://127.0.0.1:$${PORT:-8000}/ and sign in with a demo account above. Ctrl-C stops everything."
 	@echo ""
-	$(VENV)/bin/honcho --procfile Procfile.dev start --port $${PORT:-8000}
+	@# Ctrl-C is how everything is stopped: honcho's exit status 130 then means "stopped".
+	@$(VENV)/bin/honcho --procfile Procfile.dev start --port $${PORT:-8000} || [ $$? -eq 130 ]
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -6,6 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 
+from partnership import text
+from partnership.dates import GovukDateField
+from partnership.text import LimitedTextField
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # What a file's content must turn out to be, whatever its name says.
 ALLOWED_TYPES = {
@@ -20,13 +24,6 @@ ALLOWED_TYPES = {
     "jpg": "JPEG image",
 }
 ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, PNG or JPEG"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def check_upload(upload):
@@ -49,7 +46,7 @@ def check_upload(upload):
 
 
 class DetailsForm(forms.Form):
-    audit_date = forms.DateField(label="Date of audit", widget=DateInput())
+    audit_date = GovukDateField(label="Date of audit")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean_audit_date(self):
@@ -78,10 +75,10 @@ PeopleFormSet = forms.formset_factory(PersonForm, extra=0, max_num=20)
 
 class PrincipleForm(forms.Form):
     level = forms.ChoiceField(label="Score", widget=forms.RadioSelect, required=False)
-    notes = forms.CharField(
+    notes = LimitedTextField(
         label="Notes or evidence",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        required=False,
+        limit=text.NOTES,
+        rows=8,
         help_text="What was done, with whom, and what changed because of it.",
     )
     evidence_file = forms.FileField(
@@ -96,9 +93,22 @@ class PrincipleForm(forms.Form):
     evidence_url_title = forms.CharField(label="Title of the link", max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, principle, levels, descriptors, **kwargs):
+    def __init__(self, *args, principle, levels, descriptors, comments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.principle = principle
+        # One answer box for each open review comment on this principle.
+        self.response_names = []
+        for comment in comments:
+            name = f"response_{comment.pk}"
+            self.fields[name] = LimitedTextField(
+                label="Your response to the reviewer’s comment (optional)",
+                name="Your response",
+                limit=text.COMMENT,
+                rows=3,
+                initial=comment.response,
+                help_text=f"“{comment.text[:120]}{'…' if len(comment.text) > 120 else ''}”",
+            )
+            self.response_names.append((comment.pk, name))
         self.levels = {str(level.pk): level for level in levels}
         self.fields["level"].choices = [
             (
@@ -126,18 +136,21 @@ class PrincipleForm(forms.Form):
                 self.add_error("evidence_url", "Enter the address of the link, starting https://")
         return data
 
+    def responses(self):
+        return {pk: self.cleaned_data.get(name, "").strip() for pk, name in self.response_names}
+
+    def response_fields(self):
+        return [self[name] for _, name in self.response_names]
+
     def chosen_level(self):
         return self.levels.get(self.cleaned_data.get("level") or "")
 
 
 class SummaryForm(forms.Form):
     outcome = forms.ChoiceField(label="Overall outcome", widget=forms.RadioSelect, required=False)
-    summary = forms.CharField(
-        label="Summary", widget=forms.Textarea(attrs={"rows": 6}), required=False
-    )
-    review_date = forms.DateField(
+    summary = LimitedTextField(label="Summary", limit=text.SUMMARY, rows=6)
+    review_date = GovukDateField(
         label="Review date",
-        widget=DateInput(),
         required=False,
         help_text="When the project will next be audited. Services aim to develop at least one "
         "service a year in joint partnership.",
@@ -170,9 +183,9 @@ def default_review_date(audit_date):
 
 class ActionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    what = forms.CharField(label="What", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    what = LimitedTextField(label="What", name="The action", limit=text.ACTION, rows=2)
     who = forms.CharField(label="Who", max_length=150, required=False)
-    due_date = forms.DateField(label="By when", widget=DateInput(), required=False)
+    due_date = GovukDateField(label="By when", required=False)
     done = forms.BooleanField(label="Done", required=False)
 
     def clean(self):
@@ -218,15 +231,11 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.principles = list(principles)
         for principle in self.principles:
-            self.fields[f"comment_{principle.number}"] = forms.CharField(
-                label=f"Comment on principle {principle.number}",
-                widget=forms.Textarea(attrs={"rows": 3}),
-                required=False,
+            self.fields[f"comment_{principle.number}"] = LimitedTextField(
+                label=f"Comment on principle {principle.number}", limit=text.COMMENT, rows=3
             )
-        self.fields["comment_overall"] = forms.CharField(
-            label="Comment on the audit overall",
-            widget=forms.Textarea(attrs={"rows": 4}),
-            required=False,
+        self.fields["comment_overall"] = LimitedTextField(
+            label="Comment on the audit overall", limit=text.COMMENT, rows=4
         )
 
     def comments(self):

@@ -1,8 +1,10 @@
 """Reads of one audit with everything its pages show, in a fixed number of queries."""
 
+from datetime import date, datetime
 from itertools import chain
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from principles.models import Descriptor
 
@@ -58,14 +60,62 @@ def load_audit(audit):
     return audit, assessments
 
 
-HISTORY_LABELS = {
-    "audit": "Audit",
-    "principleassessment": "Principle",
-    "action": "Action",
-    "auditperson": "Person completing the audit",
-    "evidence": "Evidence",
+IGNORED_FIELDS = {
+    "version",
+    "updated_at",
+    "created_at",
+    "history_change_reason",
+    "position",
+    "partnership",
+    "project",
+    "framework",
+    "audit",
+    "assessment",
+    "principle",
+    "created_by",
+    "added_by",
+    "file",
+    "extension",
+    "content_type",
+    "size",
 }
-IGNORED_FIELDS = {"version", "updated_at", "created_at", "history_change_reason"}
+FIELD_LABELS = {"level": "Score", "outcome": "Overall outcome", "what": "Action", "done": "Done"}
+
+
+def when_in_words(moment):
+    """23 November 2026 at 5:45pm, in the partnership's time zone."""
+    local = timezone.localtime(moment)
+    return f"{local:%-d %B %Y} at {local:%-I:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def _words(field, record):
+    """A field's value as people read it on the pages."""
+    if field.is_relation:
+        return _related_label(record, field)
+    value = getattr(record, field.attname)
+    if value is None or value == "":
+        return "empty"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return when_in_words(value)
+    if isinstance(value, date):
+        return f"{value:%-d %B %Y}"
+    return str(value)
+
+
+def _label(field):
+    return FIELD_LABELS.get(field.name, str(field.verbose_name).capitalize())
+
+
+def _content_fields(record):
+    return [
+        f
+        for f in record.instance_type._meta.concrete_fields
+        if f.name not in IGNORED_FIELDS and f.name != "id" and not f.has_default()
+    ]
 
 
 def _describe(record):
@@ -73,19 +123,33 @@ def _describe(record):
     if name == "principleassessment":
         return f"Principle {record.principle.number}" if record.principle_id else "Principle"
     if name == "action":
-        return f"Action: {record.what[:50]}"
+        return "Action"
     if name == "auditperson":
-        return f"Person: {record.name}"
+        return "Person completing the audit"
     if name == "evidence":
-        return f"Evidence: {record.title}"
+        return "Evidence"
     return "Audit"
 
 
-def audit_history(audit):
-    """Every recorded change to the audit and its parts, newest first.
+def _entry(moment, who, what, kind, changes=(), text=""):
+    return {
+        "when": moment,
+        "when_text": when_in_words(moment),
+        "who": who,
+        "what": what,
+        "kind": kind,
+        "changes": list(changes),
+        "text": text,
+    }
 
-    Each entry: when, who, what (the part), kind (added/changed/removed) and the
-    field changes as (field label, old, new).
+
+def audit_history(audit):
+    """Every recorded change to the audit and its parts, and every review comment and
+    response, newest first, in the words the pages use.
+
+    Each entry: when (and when_text), who, what (the part), kind (added, changed,
+    removed, comment) and the changes as (label, old, new) in words. A save that
+    changed nothing records nothing here.
     """
     sources = [
         audit.history.select_related("history_user", "outcome"),
@@ -106,33 +170,65 @@ def audit_history(audit):
         key = (record.instance_type._meta.model_name, record.id)
         before = previous.get(key)
         previous[key] = record
-        if record.history_type == "+":
-            kind, changes = "added", []
-        elif record.history_type == "-":
-            kind, changes = "removed", []
-        else:
-            kind, changes = "changed", []
-            if before is not None:
-                delta = record.diff_against(before, excluded_fields=IGNORED_FIELDS)
-                for change in delta.changes:
-                    field = record.instance_type._meta.get_field(change.field)
-                    old, new = change.old, change.new
-                    if field.is_relation:
-                        old = _related_label(before, field)
-                        new = _related_label(record, field)
-                    changes.append((str(field.verbose_name).capitalize(), old, new))
-            if not changes:
-                continue
+        what = _describe(record)
+        if record.history_type == "+" and key[0] == "audit":
+            entries.append(_entry(record.history_date, record.history_user, "Audit", "started"))
+            continue
+        if record.history_type in ("+", "-") or before is None:
+            # What the part held when it was added or removed (or, for a part kept from
+            # before its history was, when first seen): its values, in words.
+            values = [
+                (_label(f), _words(f, record))
+                for f in _content_fields(record)
+                if _words(f, record) != "empty"
+            ]
+            if record.history_type == "-":
+                kind, changes = "removed", [(label, value, None) for label, value in values]
+            else:
+                kind, changes = "added", [(label, None, value) for label, value in values]
+            # A principle's blank assessment is made with the audit: nothing to tell.
+            if changes or key[0] != "principleassessment":
+                entries.append(
+                    _entry(record.history_date, record.history_user, what, kind, changes)
+                )
+            continue
+        delta = record.diff_against(before, excluded_fields=IGNORED_FIELDS)
+        changes = []
+        for change in delta.changes:
+            field = record.instance_type._meta.get_field(change.field)
+            old, new = _words(field, before), _words(field, record)
+            if old != new:
+                changes.append((_label(field), old, new))
+        if changes:
+            entries.append(
+                _entry(record.history_date, record.history_user, what, "changed", changes)
+            )
+    for comment in ReviewComment.objects.filter(audit_id=audit.pk).select_related(
+        "author", "principle", "resolved_by"
+    ):
+        about = f"principle {comment.principle.number}" if comment.principle_id else "the audit"
         entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "what": _describe(record),
-                "kind": kind,
-                "changes": changes,
-            }
+            _entry(
+                comment.created_at,
+                comment.author,
+                f"Review comment on {about}",
+                "comment",
+                text=comment.text,
+            )
         )
-    entries.reverse()
+        if comment.response:
+            # A response is kept until resubmission, which resolves the comment.
+            moment = comment.resolved_at or comment.created_at
+            entries.append(
+                _entry(
+                    moment,
+                    comment.resolved_by,
+                    f"Response to the review comment on {about}",
+                    "response",
+                    text=comment.response,
+                )
+            )
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
     return entries
 
 

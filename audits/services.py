@@ -10,6 +10,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from partnership.models import Role
 from principles.models import current_framework
@@ -51,6 +52,15 @@ def can_start(project, membership):
 
 def can_edit(audit, membership):
     return audit.is_editable and membership.may_work_on(audit.project.service_id)
+
+
+def editable_service_ids(membership):
+    """The services whose open audits `membership` may edit: None for every service."""
+    if membership.role in (Role.ADMIN, Role.COMMISSIONER):
+        return None
+    if membership.role != Role.SERVICE_LEAD:
+        return set()
+    return set(membership.services.values_list("pk", flat=True))
 
 
 def can_review(audit, membership):
@@ -112,15 +122,20 @@ def audit_start(*, project, by, membership, carry_forward=False):
         carried_forward_from=previous,
     )
     old = {a.principle_id: a for a in previous.assessments.all()} if previous else {}
-    PrincipleAssessment.objects.bulk_create(
-        PrincipleAssessment(
-            audit=audit,
-            principle=principle,
-            level_id=old[principle.pk].level_id if principle.pk in old else None,
-            notes=old[principle.pk].notes if principle.pk in old else "",
-            carried_forward=principle.pk in old,
-        )
-        for principle in framework.principles.all()
+    # With history, so the first change to each principle has something to compare with.
+    bulk_create_with_history(
+        [
+            PrincipleAssessment(
+                audit=audit,
+                principle=principle,
+                level_id=old[principle.pk].level_id if principle.pk in old else None,
+                notes=old[principle.pk].notes if principle.pk in old else "",
+                carried_forward=principle.pk in old,
+            )
+            for principle in framework.principles.all()
+        ],
+        PrincipleAssessment,
+        default_user=by,
     )
     if previous:
         for person in previous.people.all():
@@ -153,13 +168,24 @@ def audit_details_save(*, audit, membership, audit_date, people, expected_versio
     audit = _locked(audit)
     _require_edit(audit, membership)
     _bump(audit, expected_version)
-    audit.audit_date = audit_date
-    audit.save(update_fields=["audit_date", "updated_at"])
-    audit.people.all().delete()
-    AuditPerson.objects.bulk_create(
-        AuditPerson(audit=audit, name=name, designation=designation, position=i)
-        for i, (name, designation) in enumerate(people)
-    )
+    if audit.audit_date != audit_date:
+        audit.audit_date = audit_date
+        audit.save(update_fields=["audit_date", "updated_at"])
+    # Change only the rows that changed, so the history shows real changes and nothing
+    # for people who are still on the audit.
+    existing = list(audit.people.all())
+    for position, (name, designation) in enumerate(people):
+        if position < len(existing):
+            person = existing[position]
+            if (person.name, person.designation) != (name, designation):
+                person.name, person.designation = name, designation
+                person.save(update_fields=["name", "designation"])
+        else:
+            AuditPerson.objects.create(
+                audit=audit, name=name, designation=designation, position=position
+            )
+    for person in existing[len(people) :]:
+        person.delete()
     return audit
 
 
@@ -181,7 +207,7 @@ def assessment_save(*, assessment, membership, level, notes, expected_version, r
     assessment.notes = notes
     if changed:
         assessment.carried_forward = False
-    assessment.save(update_fields=["level", "notes", "carried_forward", "updated_at"])
+        assessment.save(update_fields=["level", "notes", "carried_forward", "updated_at"])
     for comment_id, text in (responses or {}).items():
         audit.comments.filter(pk=comment_id, resolved_at__isnull=True).update(response=text)
     return assessment
@@ -199,10 +225,15 @@ def audit_summary_save(
     audit = _locked(audit)
     _require_edit(audit, membership)
     _bump(audit, expected_version)
-    audit.outcome = outcome
-    audit.summary = summary
-    audit.review_date = review_date
-    audit.save(update_fields=["outcome", "summary", "review_date", "updated_at"])
+    if (audit.outcome_id, audit.summary, audit.review_date) != (
+        outcome.pk if outcome else None,
+        summary,
+        review_date,
+    ):
+        audit.outcome = outcome
+        audit.summary = summary
+        audit.review_date = review_date
+        audit.save(update_fields=["outcome", "summary", "review_date", "updated_at"])
     existing = {a.pk: a for a in audit.actions.all()}
     keep = set()
     for position, row in enumerate(actions):
@@ -212,11 +243,16 @@ def audit_summary_save(
             row["who"],
             row["due_date"],
         )
+        before = (action.what, action.who, action.due_date, action.done, action.position)
         action.what, action.who, action.due_date = row["what"], row["who"], row["due_date"]
         action.done = row.get("done", False)
         action.position = position
+        was_carried = action.carried_forward
         action.carried_forward = bool(action.carried_forward and unchanged)
-        action.save()
+        after = (action.what, action.who, action.due_date, action.done, action.position)
+        # An untouched row is not saved again, so its history shows only real changes.
+        if not action.pk or before != after or was_carried != action.carried_forward:
+            action.save()
         keep.add(action.pk)
     audit.actions.exclude(pk__in=keep).delete()
     return audit

@@ -117,10 +117,17 @@ def audit_list(request):
     elif status:
         messages.warning(request, "The filter “Status” was not recognised and has been ignored.")
         status = ""
+    audits = list(audits[:200])
+    editable = services.editable_service_ids(request.membership)
+    for audit in audits:
+        # One click to carry on: editors go to the task list, everyone else to the record.
+        audit.continue_here = audit.is_editable and (
+            editable is None or audit.project.service_id in editable
+        )
     return render(
         request,
         "audits/audit_list.html",
-        {"audits": audits[:200], "status": status, "statuses": Audit.Status.choices},
+        {"audits": audits, "status": status, "statuses": Audit.Status.choices},
     )
 
 
@@ -236,14 +243,17 @@ def principle_edit(request, pk, number):
     levels = list(audit.framework.levels.all())
     descriptors = {d.level_id: d.text for d in principle.descriptors.all()}
     open_comments = [c for c in assessment.principle_comments if c.is_open]
-    kwargs = {"principle": principle, "levels": levels, "descriptors": descriptors}
+    kwargs = {
+        "principle": principle,
+        "levels": levels,
+        "descriptors": descriptors,
+        "comments": open_comments,
+    }
     if request.method == "POST":
         form = PrincipleForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             data = form.cleaned_data
-            responses = {
-                c.pk: request.POST.get(f"response_{c.pk}", "").strip() for c in open_comments
-            }
+            responses = form.responses()
             try:
                 services.assessment_save(
                     assessment=assessment,
@@ -582,33 +592,37 @@ def audit_review(request, pk):
         return redirect(_url(request, "audit_view", pk=audit.pk))
     principles = [a.principle for a in assessments]
     form = ReviewForm(request.POST or None, principles=principles)
+    accept_refusal = services.accept_refusal(audit, request.user)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("decision")
-        try:
-            if action == "return":
-                services.audit_request_changes(
-                    audit=audit,
-                    membership=request.membership,
-                    by=request.user,
-                    comments=form.comments(),
-                )
-                messages.success(
-                    request, "The audit has been returned to the service with your comments."
-                )
-            elif action == "accept":
-                services.audit_accept(
-                    audit=audit,
-                    membership=request.membership,
-                    by=request.user,
-                    comments=form.comments(),
-                )
-                messages.success(request, "The audit has been accepted.")
-            else:
-                raise services.AuditError("Choose whether to return the audit or accept it.")
-        except services.AuditError as error:
-            form.add_error(None, str(error))
+        if action == "accept" and accept_refusal:
+            form.add_error(None, accept_refusal)
+        elif action == "accept":
+            # Accepting cannot be undone: show what is being accepted and ask once more.
+            return render(
+                request,
+                "audits/review_confirm.html",
+                {
+                    "audit": audit,
+                    "assessments": assessments,
+                    "form": form,
+                    "written": [
+                        (principle, text)
+                        for principle, text in form.comments().items()
+                        if text.strip()
+                    ],
+                },
+            )
+        elif action == "back":
+            # Back from the confirmation, with every comment as it was typed.
+            pass
         else:
-            return redirect(_url(request, "review_list"))
+            try:
+                _review_decide(request, audit, form, action)
+            except services.AuditError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect(_url(request, "review_list"))
     return render(
         request,
         "audits/review.html",
@@ -616,7 +630,23 @@ def audit_review(request, pk):
             "audit": audit,
             "assessments": assessments,
             "form": form,
-            "previous_comments": [c for c in audit.comments.all()],
-            "accept_refusal": services.accept_refusal(audit, request.user),
+            "previous_comments": list(audit.comments.all()),
+            "accept_refusal": accept_refusal,
         },
     )
+
+
+def _review_decide(request, audit, form, action):
+    """Return the audit, or accept it once the confirmation has been seen."""
+    if action == "return":
+        services.audit_request_changes(
+            audit=audit, membership=request.membership, by=request.user, comments=form.comments()
+        )
+        messages.success(request, "The audit has been returned to the service with your comments.")
+    elif action == "accept_confirmed":
+        services.audit_accept(
+            audit=audit, membership=request.membership, by=request.user, comments=form.comments()
+        )
+        messages.success(request, "The audit has been accepted.")
+    else:
+        raise services.AuditError("Choose whether to return the audit or accept it.")

@@ -3,7 +3,10 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from . import text
+from .dates import GovukDateField, GovukDateInput
 from .models import Invitation, Membership, Organisation, Project, Role, Sector, Service
+from .text import LimitedTextField
 
 
 class GDSForm(forms.Form):
@@ -17,15 +20,32 @@ class GDSForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(*self.layout_fields(), Submit("submit", self.submit_label))
 
+    def limit_free_text(self):
+        """Give every multi-line text box a limit people can see (partnership/text.py)."""
+        for name, field in list(self.fields.items()):
+            if isinstance(field.widget, forms.Textarea) and not isinstance(field, LimitedTextField):
+                self.fields[name] = LimitedTextField(
+                    label=field.label,
+                    limit=text.DESCRIPTION,
+                    required=field.required,
+                    help_text=field.help_text,
+                    rows=4,
+                )
+
     def layout_fields(self):
+        self.limit_free_text()
         return [
-            Field.checkbox(name)
+            Field(name, template="components/crispy_date.html")
+            if isinstance(f.widget, GovukDateInput)
+            else Field.checkbox(name)
             if isinstance(f.widget, forms.CheckboxInput)
             else Field.checkboxes(name, legend_size=Size.SMALL)
             if isinstance(f.widget, forms.CheckboxSelectMultiple)
             else Field.radios(name, legend_size=Size.SMALL)
             if isinstance(f.widget, forms.RadioSelect)
-            else Field.textarea(name, label_size=Size.SMALL, rows=4)
+            else Field.textarea(
+                name, label_size=Size.SMALL, rows=4, max_characters=getattr(f, "limit", None)
+            )
             if isinstance(f.widget, forms.Textarea)
             else Field.select(name, label_size=Size.SMALL)
             if isinstance(f.widget, forms.Select)
@@ -116,11 +136,12 @@ class ServiceForm(TenantModelForm):
         return data
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class ProjectForm(TenantModelForm):
+    start_date = GovukDateField(label="Start date")
+    end_date = GovukDateField(
+        label="End date", required=False, help_text="Leave empty if the project is ongoing."
+    )
+
     class Meta:
         model = Project
         fields = ["service", "title", "description", "status", "start_date", "end_date", "active"]
@@ -129,12 +150,7 @@ class ProjectForm(TenantModelForm):
             "description": "Description of service area being developed in Joint Partnership",
             "active": "Active (shown in lists and open to audit)",
         }
-        widgets = {
-            "status": forms.RadioSelect,
-            "start_date": DateInput(format="%Y-%m-%d"),
-            "end_date": DateInput(format="%Y-%m-%d"),
-        }
-        help_texts = {"end_date": "Leave empty if the project is ongoing."}
+        widgets = {"status": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

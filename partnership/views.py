@@ -455,16 +455,29 @@ def person_reactivate(request, pk):
 
 
 @partnership_view(MANAGERS)
-@require_POST
 def invitation_revoke(request, pk):
+    """Admins: GET asks for confirmation (a withdrawn link never works again); POST withdraws."""
     invitation = get_object_or_404(
         Invitation.objects.filter(partnership=request.partnership).pending(), pk=pk
     )
-    services.invitation_revoke(invitation=invitation)
-    security_event_record(
-        kind=SecurityEvent.Kind.INVITATION_REVOKED,
-        request=request,
-        detail={"email": invitation.email},
+    back = _url(request, "people_list")
+    if request.method == "POST":
+        services.invitation_revoke(invitation=invitation)
+        security_event_record(
+            kind=SecurityEvent.Kind.INVITATION_REVOKED,
+            request=request,
+            detail={"email": invitation.email},
+        )
+        messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
+        return redirect(back)
+    return render(
+        request,
+        "partnership/confirm.html",
+        {
+            "title": f"Withdraw the invitation to {invitation.email}?",
+            "consequence": "The link in their email will stop working and cannot be turned "
+            "back on. You can send a new invitation later.",
+            "action": "Yes, withdraw the invitation",
+            "back": back,
+        },
     )
-    messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
-    return redirect(_url(request, "people_list"))

@@ -90,6 +90,26 @@ class Framework(models.Model):
         """Published and retired frameworks cannot change: audits may be pinned to them."""
         return self.status != self.Status.DRAFT and self.pk is not None
 
+    def outcome_scale_sentence(self):
+        """One sentence saying that the overall outcome has its own scale, and how it is
+        suggested: people asked whether "Outstanding" beside "Excellent" was a mistake."""
+        levels = list(self.levels.all())
+        outcomes = list(self.outcomes.all())
+        if len(levels) < 2 or len(outcomes) < 3:
+            return ""
+        rule = {"top_for_best": 4, "bottom_for_worst": 2, **(self.outcome_rule or {})}
+        top, bottom = levels[-1].name, levels[0].name
+        return (
+            f"The overall outcome has its own scale "
+            f"({', '.join(o.name for o in outcomes)}), separate from the levels of each "
+            f"principle ({', '.join(level.name for level in levels)}): "
+            f"{outcomes[-1].name} is suggested when at least {rule['top_for_best']} principles "
+            f"are {top} and none is {bottom}, {outcomes[0].name} when "
+            f"{rule['bottom_for_worst']} or more are {bottom}, and "
+            f"{outcomes[len(outcomes) // 2].name} otherwise; the person completing the audit "
+            f"makes the final choice."
+        )
+
     def suggest_outcome(self, ranks):
         """Suggest an overall outcome from principle level ranks; returns (Outcome, reason).
 

@@ -68,6 +68,19 @@ PRINCIPLE_STYLES = [
     ("#56b4e9", "4 4"),
     ("#000000", "1 2"),
 ]
+# A marker shape for each principle (an SVG path around 0,0), so lines stay apart by
+# shape as well as by colour and dash.
+MARKERS = [
+    "M0,-5 A5,5 0 1,0 0,5 A5,5 0 1,0 0,-5 Z",  # circle
+    "M-4.5,-4.5 H4.5 V4.5 H-4.5 Z",  # square
+    "M0,-6 L5.5,4 H-5.5 Z",  # triangle
+    "M0,-6 L6,0 L0,6 L-6,0 Z",  # diamond
+    "M0,6 L5.5,-4 H-5.5 Z",  # triangle pointing down
+    "M-2,-6 H2 V-2 H6 V2 H2 V6 H-2 V2 H-6 V-2 H-2 Z",  # plus
+]
+# Lines with equal values would sit on top of each other: each is drawn a few pixels
+# from its neighbours (the table below the chart has the exact figures).
+LINE_SPREAD = 3
 
 
 def trend_lines(trend, *, title):
@@ -84,17 +97,27 @@ def trend_lines(trend, *, title):
     lines = []
     for number in range(1, 7):
         colour, dash = PRINCIPLE_STYLES[number - 1]
+        offset = (number - 3.5) * LINE_SPREAD
         points = []
         for i, (year, by_principle) in enumerate(trend):
             good, total = by_principle.get(number, (0, 0))
             if total:
                 x, y = point(i, good / total)
-                points.append({"x": x, "y": y, "share": round(100 * good / total), "year": year})
+                points.append(
+                    {
+                        "x": x,
+                        "y": round(y + offset, 1),
+                        "share": round(100 * good / total),
+                        "year": year,
+                    }
+                )
         lines.append(
             {
                 "number": number,
                 "colour": colour,
                 "dash": dash,
+                "marker": MARKERS[number - 1],
+                "legend_y": 22 * number,
                 "points": points,
                 "path": " ".join(f"{p['x']},{p['y']}" for p in points),
             }

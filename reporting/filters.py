@@ -7,10 +7,12 @@ with a message that names the filter; they never widen or break the view.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 
+from partnership.dates import PARTS, parse_date_parts
 from partnership.models import Organisation, Role, Sector, Service
 
 
@@ -33,6 +35,8 @@ class PortfolioFilters:
     # A service lead sees only their services; None means no such limit.
     service_ids: list | None = None
     problems: list = field(default_factory=list)
+    # Mistakes in what was typed into the filters: (field, message) for the error summary.
+    errors: list = field(default_factory=list)
     raw: dict = field(default_factory=dict)
     # Figures worked out once per request and shared by the selectors.
     cache: dict = field(default_factory=dict, repr=False)
@@ -102,27 +106,63 @@ def _safe_date(text):
         return None
 
 
+def _custom_date(params, name, label, problems, errors):
+    """A custom period's date, typed in GOV.UK's three boxes or given whole in a link.
+
+    Typed mistakes go to `errors` (shown beside the boxes); a malformed date in a shared
+    link goes to `problems` (named and ignored).
+    """
+    parts = [params.get(f"{name}-{part}", "") for part in PARTS]
+    if any(part.strip() for part in parts):
+        try:
+            value = parse_date_parts(*parts, name=f"The ‘{label.lower()}’ date")
+        except ValidationError as error:
+            errors.append((name, error.messages[0]))
+            return None
+        return value
+    text = params.get(name, "")
+    value = _safe_date(text)
+    if text and not value:
+        problems.append(f"{label} date")
+    return value
+
+
+def date_boxes(params, filters, name):
+    """The day, month and year boxes of a custom period's date, as typed (so a mistake
+    can be put right) or from the date in use."""
+    typed = [params.get(f"{name}-{part}", "") for part in PARTS]
+    if not any(typed):
+        chosen = filters.period.start if name == "from" else filters.period.end
+        if chosen and filters.period.key == "custom":
+            typed = [str(chosen.day), str(chosen.month), str(chosen.year)]
+    wrong = any(field == name for field, _ in filters.errors)
+    return [
+        {
+            "label": part.capitalize(),
+            "name": f"{name}-{part}",
+            "id": name if part == "day" else f"{name}-{part}",
+            "value": value,
+            "width": 4 if part == "year" else 2,
+            "error": wrong,
+        }
+        for part, value in zip(PARTS, typed, strict=True)
+    ]
+
+
 def parse_filters(params, partnership, membership, today=None):
     """Read the filters from a QueryDict; only the partnership's own objects are accepted."""
     today = today or timezone.localdate()
     problems = []
     raw = {}
     key = params.get("period", "all")
-    start_text, end_text = params.get("from", ""), params.get("to", "")
+    errors = []
     if key == "custom":
-        start_ok, end_ok = _safe_date(start_text), _safe_date(end_text)
-        period = Period(
-            "custom",
-            "Custom dates",
-            start_ok,
-            end_ok if not (start_ok and end_ok and end_ok < start_ok) else None,
-        )
-        if start_text and not start_ok:
-            problems.append("From date")
-        if end_text and not end_ok:
-            problems.append("To date")
-        if start_ok and end_ok and end_ok < start_ok:
-            problems.append("To date")
+        start_ok = _custom_date(params, "from", "From", problems, errors)
+        end_ok = _custom_date(params, "to", "To", problems, errors)
+        reversed_dates = bool(start_ok and end_ok and end_ok < start_ok)
+        period = Period("custom", "Custom dates", start_ok, None if reversed_dates else end_ok)
+        if reversed_dates:
+            errors.append(("to", "The ‘to’ date must be the same as or after the ‘from’ date"))
         if period.start and period.end:
             period.label = f"{period.start:%-d %b %Y} to {period.end:%-d %b %Y}"
         elif period.start:
@@ -132,15 +172,15 @@ def parse_filters(params, partnership, membership, today=None):
         raw.update(
             {
                 "period": "custom",
-                "from": start_text if start_ok else "",
-                "to": end_text if period.end else "",
+                "from": start_ok.isoformat() if start_ok else "",
+                "to": period.end.isoformat() if period.end else "",
             }
         )
     else:
         period = _period(key, problems, today)
         raw["period"] = period.key if period.key != "all" else ""
 
-    filters = PortfolioFilters(period=period, problems=problems, raw=raw)
+    filters = PortfolioFilters(period=period, problems=problems, raw=raw, errors=errors)
 
     def own(model, name, label):
         value = params.get(name, "")

@@ -19,7 +19,7 @@ from principles.models import current_framework
 
 from . import charts, exports, selectors
 from .cache import cache_seconds, figures_key
-from .filters import parse_filters, period_choices
+from .filters import date_boxes, parse_filters, period_choices
 
 
 def _filters(request):
@@ -39,6 +39,9 @@ def _filter_context(request, filters):
     # Plain tuples: a partnership may have hundreds of services in this list.
     return {
         "filters": filters,
+        "from_boxes": date_boxes(request.GET, filters, "from"),
+        "to_boxes": date_boxes(request.GET, filters, "to"),
+        "filter_errors": dict(filters.errors),
         "period_choices": period_choices(),
         "organisations": organisations.values_list("pk", "name"),
         "services": services.order_by("organisation__name", "name").values_list(

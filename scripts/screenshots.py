@@ -25,8 +25,8 @@ CHROMIUM_ARGS = [
 def _open_draft(page, base):
     """The lead's audit in progress: the re-audit of the short breaks offer."""
     page.goto(f"{base}/york/audits/?status=draft")
-    page.get_by_role("link", name="Redesign of the short breaks offer").click()
-    page.get_by_role("link", name="Continue the audit").click()
+    # An editor's link goes straight to the task list.
+    page.get_by_role("link", name=re.compile("^Redesign of the short breaks offer")).click()
     page.wait_for_load_state()
 
 
@@ -52,10 +52,19 @@ def review_page(page, base):
     page.wait_for_load_state()
 
 
-# (file name, account, path or a function of the page that navigates there)
+# (file name, account, path or a function of the page that navigates there); a name
+# ending in -320 is taken 320 px wide, the narrowest screen the pages must fit.
 SHOTS = [
     ("sign-in", None, "/accounts/login/"),
     ("home-admin", "admin@york.example", "/york/"),
+    ("home-admin-320", "admin@york.example", "/york/"),
+    ("home-commissioner", "commissioner@york.example", "/york/"),
+    ("home-commissioner-320", "commissioner@york.example", "/york/"),
+    ("home-board-member", "board@york.example", "/york/"),
+    ("home-board-member-320", "board@york.example", "/york/"),
+    ("home-family-partner", "family@york.example", "/york/"),
+    ("home-family-partner-320", "family@york.example", "/york/"),
+    ("home-service-lead-320", "lead@york.example", "/york/"),
     ("people", "admin@york.example", "/york/people/"),
     ("organisations", "admin@york.example", "/york/organisations/"),
     ("home-service-lead", "lead@york.example", "/york/"),
@@ -96,6 +105,11 @@ def main():
                     sign_in(page, args.base_url, account)
                 pages[account] = page
             page = pages[account]
+            page.set_viewport_size(
+                {"width": 320, "height": 640}
+                if name.endswith("-320")
+                else {"width": 1100, "height": 800}
+            )
             if callable(target):
                 target(page, args.base_url)
             else:

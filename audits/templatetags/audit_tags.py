@@ -21,13 +21,18 @@ def project_audits(context, project):
         .select_related("outcome")
         .order_by("-created_at")
     )
-    from ..services import can_start
+    from ..services import can_edit, can_start
 
+    open_audit = next((a for a in audits if a.status != Audit.Status.ACCEPTED), None)
+    if open_audit is not None:
+        open_audit.project = project
     return {
+        "open_audit": open_audit,
+        "can_continue": open_audit is not None and can_edit(open_audit, membership),
         "project": project,
         "audits": audits,
         "partnership": request.partnership,
         "can_start": can_start(project, membership) and project.active,
         "has_accepted": any(a.status == Audit.Status.ACCEPTED for a in audits),
-        "has_open": any(a.status != Audit.Status.ACCEPTED for a in audits),
+        "has_open": open_audit is not None,
     }

@@ -1,5 +1,7 @@
 from django import forms, template
 
+from ..dates import date_parts as _date_parts
+
 register = template.Library()
 
 
@@ -9,8 +11,13 @@ def _errors(form):
         yield (first.auto_id if first else "main-content"), error
     for field in form.visible_fields():
         anchor = field.auto_id
-        if getattr(field.field.widget, "input_type", "") == "radio":
+        kind = getattr(field.field.widget, "input_type", "")
+        if kind == "radio":
             anchor = f"{field.auto_id}_0"
+        elif kind == "govuk_date":
+            # GOV.UK: the summary links to the first box that is wrong.
+            wrong = [part for part in _date_parts(field) if part["error"]]
+            anchor = wrong[0]["id"] if wrong else field.auto_id
         for error in field.errors:
             yield anchor, error
 
@@ -54,3 +61,9 @@ def get_task_url(urls, task):
 def form_field(form, number):
     """The review form's comment box for principle `number`."""
     return form[f"comment_{number}"]
+
+
+@register.filter
+def date_parts(field):
+    """The day, month and year boxes of a GOV.UK date field (see partnership/dates.py)."""
+    return _date_parts(field)

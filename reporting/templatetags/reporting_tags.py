@@ -27,3 +27,16 @@ def share(by_principle, number):
 @register.filter
 def cell(cells, index):
     return cells[index]
+
+
+@register.inclusion_tag("reporting/attention/panel.html", takes_context=True)
+def needs_attention(context):
+    """The "What needs your attention" panel of the home page (see reporting/attention.py)."""
+    from ..attention import needs_attention as sections
+
+    request = context["request"]
+    return {
+        "sections": sections(request.membership),
+        "partnership": request.partnership,
+        "membership": request.membership,
+    }

@@ -1,5 +1,6 @@
 """Audit pages: bad input, evidence files, conflicts, history, review and query counts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,9 @@ from django.utils import timezone
 
 from audits import services
 from audits.models import Audit, Evidence, ReviewComment
+from audits.selectors import audit_history
 from partnership.models import Role
+from tests.dates import date_fields
 from tests.factories.audits import accepted_audit, fill_audit, start_audit, submitted_audit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -127,7 +130,7 @@ def test_future_audit_date_and_past_review_date(lead_client, area, lead):
     html = lead_client.post(
         u(audit, "details"),
         {
-            "audit_date": tomorrow.isoformat(),
+            **date_fields("audit_date", tomorrow),
             "version": audit.version,
             "people-TOTAL_FORMS": "1",
             "people-INITIAL_FORMS": "0",
@@ -143,7 +146,7 @@ def test_future_audit_date_and_past_review_date(lead_client, area, lead):
         {
             "outcome": str(outcome.pk),
             "summary": "A summary that is kept",
-            "review_date": (timezone.localdate() - timedelta(days=2)).isoformat(),
+            **date_fields("review_date", timezone.localdate() - timedelta(days=2)),
             "version": audit.version,
             "actions-TOTAL_FORMS": "1",
             "actions-INITIAL_FORMS": "0",
@@ -234,7 +237,7 @@ def test_review_return_needs_a_comment_then_accept(client_for, area):
     assert ReviewComment.objects.get().principle.number == 2
     assert Audit.objects.get(pk=audit.pk).status == Audit.Status.CHANGES_REQUESTED
     # Accepting a returned audit is refused and changes nothing.
-    assert reviewer.post(u(audit, "review"), {"decision": "accept"}).status_code == 403
+    assert reviewer.post(u(audit, "review"), {"decision": "accept_confirmed"}).status_code == 403
     assert Audit.objects.get(pk=audit.pk).status == Audit.Status.CHANGES_REQUESTED
 
 
@@ -371,7 +374,7 @@ def test_submit_through_the_page_obeys_roles(client_for, area, role):
 
 
 @pytest.mark.parametrize("role", Role.values)
-@pytest.mark.parametrize("decision", ["accept", "return"])
+@pytest.mark.parametrize("decision", ["accept_confirmed", "return"])
 def test_review_through_the_page_obeys_roles(client_for, area, role, decision):
     audit = submitted_audit(area, area.members[Role.SERVICE_LEAD])
     response = client_for(area, role).post(
@@ -382,7 +385,153 @@ def test_review_through_the_page_obeys_roles(client_for, area, role, decision):
     after = Audit.objects.get(pk=audit.pk).status
     if not allowed:
         assert after == Audit.Status.SUBMITTED
-    elif decision == "accept":
+    elif decision == "accept_confirmed":
         assert after == Audit.Status.ACCEPTED
     else:
         assert after == Audit.Status.CHANGES_REQUESTED
+
+
+def test_accepting_asks_for_confirmation_and_keeps_the_comments(client_for, area):
+    audit = submitted_audit(area)
+    reviewer = client_for(area, Role.COMMISSIONER)
+    response = reviewer.post(
+        u(audit, "review"), {"decision": "accept", "comment_3": "Strong evidence of co-design"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Accept the audit of {audit.project.title}?" in html
+    assert "becomes read-only" in html
+    assert "cannot be undone" in html
+    assert "Principle 3: Strong evidence of co-design" in html
+    assert "Good" in html  # the levels being accepted are summarised
+    # Nothing has happened yet.
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.SUBMITTED
+    assert not ReviewComment.objects.exists()
+    # Going back shows the review with the comment still typed.
+    back = reviewer.post(
+        u(audit, "review"), {"decision": "back", "comment_3": "Strong evidence of co-design"}
+    ).content.decode()
+    assert ">Strong evidence of co-design</textarea>" in back
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.SUBMITTED
+    # Confirming accepts it, with the comment on record.
+    response = reviewer.post(
+        u(audit, "review"),
+        {"decision": "accept_confirmed", "comment_3": "Strong evidence of co-design"},
+    )
+    assert response.status_code == 302
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.ACCEPTED
+    assert ReviewComment.objects.get().text == "Strong evidence of co-design"
+
+
+def test_history_is_in_words_with_comments_and_no_phantom_rows(client_for, area, lead):
+    audit = fill_audit(start_audit(area, lead), lead)
+    lead_client = client_for(area, Role.SERVICE_LEAD)
+    before = len(audit_history(audit))
+    # Saving the details again without changing anything records nothing.
+    person = audit.people.get()
+    lead_client.post(
+        u(audit, "details"),
+        {
+            **date_fields("audit_date", audit.audit_date),
+            "version": Audit.objects.get(pk=audit.pk).version,
+            "people-TOTAL_FORMS": "1",
+            "people-INITIAL_FORMS": "0",
+            "people-0-name": person.name,
+            "people-0-designation": person.designation,
+        },
+    )
+    assert len(audit_history(audit)) == before
+    html = lead_client.get(u(audit, "history")).content.decode()
+    assert "Removed" not in html and ": removed" not in html
+    # Words, not codes: status names, levels by name, dates as people write them.
+    services.audit_submit(
+        audit=audit, membership=lead, by=lead.user, name="Sam", designation="Lead", confirmed=True
+    )
+    reviewer = area.members[Role.COMMISSIONER]
+    services.audit_request_changes(
+        audit=audit, membership=reviewer, by=reviewer.user, comments={None: "Who took part?"}
+    )
+    html = lead_client.get(u(audit, "history")).content.decode()
+    assert "Returned for changes" in html
+    assert "changes_requested" not in html
+    assert "Score" in html and "Good" in html
+    assert re.search(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}:\d\d[ap]m", html)
+    assert not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", html)
+    assert "Review comment on the audit" in html and "Who took part?" in html
+
+
+def test_history_collapses_long_text(client_for, area, lead):
+    audit = start_audit(area, lead)
+    assessment = audit.assessments.get(principle__number=1)
+    long_notes = "Families co-designed the offer. " * 40
+    services.assessment_save(
+        assessment=assessment,
+        membership=lead,
+        level=None,
+        notes=long_notes,
+        expected_version=assessment.version,
+    )
+    html = client_for(area, Role.SERVICE_LEAD).get(u(audit, "history")).content.decode()
+    assert "Show all of it" in html
+    assert "govuk-details" in html
+
+
+def test_notes_over_the_limit_are_refused_beside_the_field_and_kept(client_for, area, lead):
+    audit = start_audit(area, lead)
+    lead_client = client_for(area, Role.SERVICE_LEAD)
+    page = lead_client.get(u(audit, "principle", number=1)).content.decode()
+    # The limit is said and counted as people type.
+    assert 'data-module="govuk-character-count" data-maxlength="10000"' in page
+    assert "You can enter up to 10000 characters" in page
+    too_long = "x" * 10_001
+    response = lead_client.post(
+        u(audit, "principle", number=1), {**principle_post(audit, 1), "notes": too_long}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Notes or evidence must be 10,000 characters or fewer" in html
+    assert 'href="#id_notes"' in html  # in the error summary, linking to the field
+    assert too_long in html  # nothing typed is lost
+    assert audit.assessments.get(principle__number=1).notes == ""
+    # Line breaks count once, as the counter on the page counts them.
+    exactly = ("y" * 98 + "\r\n") * 100 + "y" * 100
+    response = lead_client.post(
+        u(audit, "principle", number=1), {**principle_post(audit, 1), "notes": exactly}
+    )
+    assert response.status_code == 302
+    assert len(audit.assessments.get(principle__number=1).notes) == 10_000
+
+
+@pytest.mark.parametrize(
+    "field, limit, message",
+    [
+        ("comment_1", 5_000, "Comment on principle 1 must be 5,000 characters or fewer"),
+        ("comment_overall", 5_000, "Comment on the audit overall must be 5,000 characters"),
+    ],
+)
+def test_review_comments_have_limits(client_for, area, field, limit, message):
+    audit = submitted_audit(area)
+    reviewer = client_for(area, Role.COMMISSIONER)
+    html = reviewer.post(
+        u(audit, "review"), {"decision": "return", field: "z" * (limit + 1)}
+    ).content.decode()
+    assert message in html
+    assert Audit.objects.get(pk=audit.pk).status == Audit.Status.SUBMITTED
+
+
+def test_project_description_has_a_limit(client_for, area):
+    admin = client_for(area, Role.ADMIN)
+    url = reverse("partnership:project_create", kwargs={"slug": area.partnership.slug})
+    page = admin.get(url).content.decode()
+    assert 'data-maxlength="5000"' in page
+    html = admin.post(
+        url,
+        {
+            "service": area.service.pk,
+            "title": "A long one",
+            "description": "d" * 5_001,
+            "status": "planned",
+            **date_fields("start_date", "2025-01-01"),
+        },
+    ).content.decode()
+    assert "must be 5,000 characters or fewer" in html

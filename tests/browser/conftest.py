@@ -91,6 +91,45 @@ def assert_accessible(page, label=""):
         name = (label or page.url).replace("/", "_").replace(":", "")[:80]
         page.screenshot(path=str(ARTIFACTS / f"axe-{name}.png"), full_page=True)
     assert not violations, f"{label or page.url}: {json.dumps(violations, indent=1)}"
+    assert_reflows(page, label)
+
+
+# WCAG 1.4.10: content fits a 320 CSS pixel wide viewport without scrolling sideways;
+# a table or chart may scroll within its own region.
+REFLOW_WIDTH = 320
+WIDEST = """() => {
+    const page = document.scrollingElement.scrollWidth;
+    if (page <= window.innerWidth) return null;
+    // Name the outermost elements that stick out, for the failure message.
+    const culprits = [];
+    for (const el of document.body.querySelectorAll("*")) {
+        const box = el.getBoundingClientRect();
+        if (box.right > window.innerWidth + 1 && !culprits.some((c) => c.contains(el))) {
+            culprits.push(el);
+        }
+    }
+    return {page, culprits: culprits.slice(0, 5).map((el) =>
+        `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${[...el.classList].join(".")}` +
+        ` (${Math.round(el.getBoundingClientRect().right)}px)`)};
+}"""
+
+
+def assert_reflows(page, label=""):
+    """At 320 px wide the page does not scroll sideways; the viewport is put back after."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"]})
+    try:
+        overflow = page.evaluate(WIDEST)
+        if overflow:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = (label or page.url).replace("/", "_").replace(":", "")[:80]
+            page.screenshot(path=str(ARTIFACTS / f"reflow-{name}.png"), full_page=True)
+    finally:
+        page.set_viewport_size(size)
+    assert not overflow, (
+        f"{label or page.url} scrolls sideways at {REFLOW_WIDTH} px: "
+        f"{overflow['page']} px wide; widest parts: {overflow['culprits']}"
+    )
 
 
 @pytest.fixture

@@ -75,19 +75,24 @@ def type_into(page, target, text, **kwargs):
 
 
 def type_date_here(page, value):
-    """Type a date into the focused date input, field by field, in the browser's own order."""
-    order = page.evaluate(
-        """() => new Intl.DateTimeFormat(navigator.language).formatToParts(new Date(2001, 1, 3))
-            .filter(part => ["day", "month", "year"].includes(part.type)).map(part => part.type)"""
-    )
-    parts = {"day": f"{value.day:02d}", "month": f"{value.month:02d}", "year": f"{value.year}"}
-    page.keyboard.type("".join(parts[name] for name in order))
-    expect(page.locator(":focus")).to_have_value(value.isoformat())
+    """Type a date from the focused Day box on: day, Tab, month, Tab, year."""
+    for index, part in enumerate((value.day, value.month, value.year)):
+        if index:
+            page.keyboard.press("Tab")
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(str(part))
 
 
-def type_date(page, target, value, **kwargs):
-    tab_to(page, target, **kwargs)
+def date_group(page, legend):
+    """GOV.UK's date input: a group of Day, Month and Year boxes named by its legend."""
+    return page.get_by_role("group", name=legend)
+
+
+def type_date(page, legend, value, **kwargs):
+    tab_to(page, date_group(page, legend).get_by_label("Day"), **kwargs)
     type_date_here(page, value)
+    group = date_group(page, legend)
+    expect(group.get_by_label("Year")).to_have_value(str(value.year))
 
 
 def sign_in(page, email):
@@ -165,21 +170,21 @@ def test_audit_is_filled_in_submitted_returned_resubmitted_and_accepted_by_keybo
     press(page, page.get_by_role("link", name="Audit details", exact=True))
     expect(page.get_by_role("heading", name="Audit details")).to_be_visible()
     axe(page, "audit details")
-    type_date(page, page.get_by_label("Date of audit"), today + timedelta(days=7))
+    type_date(page, "Date of audit", today + timedelta(days=7))
     type_into(page, page.get_by_label("Name of person 1"), "Nia Lead")
     type_into(page, page.get_by_label("Designation of person 1"), "Head of therapies")
     # Enter in a text field submits the form as "Save and continue" would.
     page.keyboard.press("Enter")
     error_summary(page, "The date of the audit must be today or in the past")
-    expect(page.get_by_label("Date of audit")).to_have_attribute(
-        "aria-describedby", "id_audit_date-error"
+    expect(date_group(page, "Date of audit")).to_have_attribute(
+        "aria-describedby", "id_audit_date-hint id_audit_date-error"
     )
     expect(page.get_by_label("Name of person 1")).to_have_value("Nia Lead")
     expect(page.get_by_label("Name of person 3")).to_have_count(0)
     axe(page, "audit details, future date")
     # The error summary's link takes focus to the field.
     press(page, page.get_by_role("link", name="The date of the audit must be today or in the past"))
-    expect(page.get_by_label("Date of audit")).to_be_focused()
+    expect(date_group(page, "Date of audit").get_by_label("Day")).to_be_focused()
     type_date_here(page, today)
     press(page, page.get_by_role("button", name="Save and continue"))
     success(page, "Saved.")
@@ -252,15 +257,15 @@ def test_audit_is_filled_in_submitted_returned_resubmitted_and_accepted_by_keybo
     type_into(page, page.get_by_label("Summary"), "Families shaped every main decision.")
     type_into(page, page.get_by_label("What (action 1)"), "Share the findings with families")
     type_into(page, page.get_by_label("Who (action 1)"), "Nia Lead")
-    type_date(page, page.get_by_label("By when (action 1)"), today + timedelta(days=30))
-    type_date(page, page.get_by_label("Review date"), today - timedelta(days=1))
+    type_date(page, "By when (action 1)", today + timedelta(days=30))
+    type_date(page, "Review date", today - timedelta(days=1))
     page.keyboard.press("Enter")
     error_summary(page, "The review date must be in the future")
     expect(page.get_by_label("What (action 2)")).to_have_count(0)
     expect(page.get_by_label("Summary")).to_have_value("Families shaped every main decision.")
     expect(page.get_by_label("Who (action 1)")).to_have_value("Nia Lead")
     axe(page, "overall summary, past review date")
-    type_date(page, page.get_by_label("Review date"), today + timedelta(days=365))
+    type_date(page, "Review date", today + timedelta(days=365))
     press(page, page.get_by_role("button", name="Save and continue"))
 
     # Check and submit: an empty signature is refused, then the lead signs.
@@ -343,6 +348,13 @@ def test_audit_is_filled_in_submitted_returned_resubmitted_and_accepted_by_keybo
     expect(reviewer.get_by_text(answer)).to_be_visible()
     axe(reviewer, "review of the resubmission")
     press(reviewer, reviewer.get_by_role("button", name="Accept", exact=True), backwards=True)
+    # Accepting cannot be undone, so it is confirmed on a second page that says so.
+    expect(reviewer.get_by_role("heading", level=1)).to_have_text(
+        "Accept the audit of Co-designing the therapy offer?"
+    )
+    expect(reviewer.get_by_text("the audit becomes read-only")).to_be_visible()
+    axe(reviewer, "accept confirmation")
+    press(reviewer, reviewer.get_by_role("button", name="Yes, accept the audit"))
     success(reviewer, "The audit has been accepted.")
     expect(reviewer.get_by_text("No audits are waiting for review.")).to_be_visible()
     axe(reviewer, "review list, empty")

@@ -12,6 +12,12 @@ from tests.factories import PASSWORD, MembershipFactory, PartnershipFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def fill_date(page, legend, day, month, year):
+    group = page.get_by_role("group", name=legend)
+    for box, value in (("Day", day), ("Month", month), ("Year", year)):
+        group.get_by_label(box).fill(value)
+
+
 def sign_in(page, email, password):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
@@ -72,14 +78,14 @@ def test_admin_builds_directory_and_invited_lead_sees_project(new_page, axe, set
     page.get_by_label("Project title").fill("Redesign of the short breaks offer")
     page.get_by_label("Description of service area").fill("Designing the offer with families.")
     page.get_by_label("Active", exact=True).check()
-    page.get_by_label("Start date").fill("2025-04-01")
-    page.get_by_label("End date").fill("2025-03-01")
+    fill_date(page, "Start date", "1", "4", "2025")
+    fill_date(page, "End date", "1", "3", "2025")
     page.get_by_role("button", name="Save").click()
     expect(
         page.get_by_text("The end date must be on or after the start date").first
     ).to_be_visible()
     axe(page, "project form errors")
-    page.get_by_label("End date").fill("")
+    fill_date(page, "End date", "", "", "")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Redesign of the short breaks offer")).to_be_visible()
     axe(page, "project page")

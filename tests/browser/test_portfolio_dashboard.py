@@ -153,7 +153,8 @@ def test_bad_filters_in_a_shared_link_are_named_and_ignored(york, new_page, axe)
     # The bad values are dropped, so the figures are the whole partnership's.
     expect(page.locator(".app-card").first).to_contain_text("3 projects audited")
     expect(heat_map_services(page)).to_have_count(3)
-    expect(page.get_by_label("From (custom)")).to_have_value("")
+    from_date = page.get_by_role("group", name="From (custom period)")
+    expect(from_date.get_by_label("Day")).to_have_value("")
     expect(page.get_by_label("Organisation", exact=True)).to_have_value("")
 
     # One bad filter: one warning banner, and nothing else on the page for axe to find.

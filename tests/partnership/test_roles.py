@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partnership.models import Membership, Organisation, Project, Role, Service
+from tests.dates import date_fields
 
 MANAGE_PAGES = [
     "organisation_list",
@@ -52,7 +53,7 @@ def test_create_posts_obey_roles(client_for, area, role):
                 "title": "New project",
                 "description": "Working with families.",
                 "status": "planned",
-                "start_date": "2025-01-01",
+                **date_fields("start_date", "2025-01-01"),
             },
             Project,
         ),

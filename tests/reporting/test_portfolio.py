@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from audits import services
 from audits.models import Action, Audit
 from partnership.models import Role, Sector
+from tests.dates import date_fields
 from tests.factories import OrganisationFactory, ProjectFactory, ServiceFactory
 from tests.factories.audits import fill_audit
 
@@ -277,3 +278,69 @@ def test_cached_figures_are_replaced_as_soon_as_the_data_changes(
     html = dashboard(client, area).context["figures"]
     assert html != first
     assert '<span class="app-count">3</span> projects audited' in html
+
+
+def test_custom_period_ending_before_it_starts_is_an_error_in_the_filters(area, client_for):
+    client = client_for(area, Role.COMMISSIONER)
+    url = reverse("reporting:dashboard", kwargs={"slug": area.partnership.slug})
+    html = client.get(
+        url,
+        {
+            "period": "custom",
+            **date_fields("from", "2025-06-01"),
+            **date_fields("to", "2025-05-01"),
+        },
+    ).content.decode()
+    assert "<title>Error:" in html
+    assert "govuk-error-summary" in html
+    assert 'href="#to">The ‘to’ date must be the same as or after the ‘from’ date' in html
+    # What was typed is still in the boxes, to be put right.
+    assert 'name="to-month" type="text" inputmode="numeric" value="5"' in html
+
+
+@pytest.mark.parametrize(
+    "parts, message",
+    [
+        (("", "4", "2025"), "The ‘from’ date must include a day"),
+        (("31", "2", "2025"), "The ‘from’ date must be a real date"),
+        (("1", "4", "25"), "Year must include 4 numbers"),
+    ],
+)
+def test_typed_period_dates_get_govuk_messages(area, client_for, parts, message):
+    client = client_for(area, Role.COMMISSIONER)
+    url = reverse("reporting:dashboard", kwargs={"slug": area.partnership.slug})
+    day, month, year = parts
+    html = client.get(
+        url, {"period": "custom", "from-day": day, "from-month": month, "from-year": year}
+    ).content.decode()
+    assert f'href="#from">{message}' in html
+
+
+def test_typed_period_dates_filter_like_a_shared_link(area, client_for):
+    client = client_for(area, Role.COMMISSIONER)
+    url = reverse("reporting:dashboard", kwargs={"slug": area.partnership.slug})
+    html = client.get(
+        url,
+        {
+            "period": "custom",
+            **date_fields("from", "2025-04-01"),
+            **date_fields("to", "2026-03-31"),
+        },
+    ).content.decode()
+    assert "1 Apr 2025 to 31 Mar 2026" in html
+    assert "govuk-error-summary" not in html
+
+
+def test_trend_lines_with_equal_values_stay_apart():
+    from reporting.charts import trend_lines
+
+    # Every principle at the same share in both years.
+    trend = [(2024, {n: (1, 2) for n in range(1, 7)}), (2025, {n: (1, 2) for n in range(1, 7)})]
+    svg = trend_lines(trend, title="Share")
+    import re
+
+    lines = re.findall(r'<polyline points="([^"]+)"', svg)
+    assert len(lines) == 6
+    assert len(set(lines)) == 6  # no two lines drawn on the same pixels
+    markers = set(re.findall(r'd="(M[^"]+)" fill', svg))
+    assert len(markers) == 6  # a different marker shape for each principle
