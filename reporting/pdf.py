@@ -37,15 +37,18 @@ def render(html, *, on_page=None):
     if on_page:
         handler = _PageCounter(on_page)
         progress.addHandler(handler)
-        previous_level = progress.level
+        previous = progress.level, progress.propagate
+        # Heard here only: a line per page would flood the worker's log.
         progress.setLevel(logging.INFO)
+        progress.propagate = False
     try:
         # Links in the document point at the product's own pages.
         return HTML(string=html, base_url=f"{settings.SITE_URL}/").render(**PDF_OPTIONS)
     finally:
         if handler:
             progress.removeHandler(handler)
-            progress.setLevel(previous_level)
+            progress.setLevel(previous[0])
+            progress.propagate = previous[1]
 
 
 def write(document):
