@@ -245,6 +245,8 @@ BOARD_PACK_RETENTION_DAYS = env.int("BOARD_PACK_RETENTION_DAYS", default=730)
 BOARD_PACK_STUCK_MINUTES = env.int("BOARD_PACK_STUCK_MINUTES", default=30)
 # The automatic pack for a board meeting is made this many days before it.
 BOARD_PACK_DAYS_BEFORE_MEETING = env.int("BOARD_PACK_DAYS_BEFORE_MEETING", default=10)
+# WeasyPrint reports every page it lays out; the pack task listens for itself.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 CELERY_BEAT_SCHEDULE.update(
     {
         "board-packs-retention": {
