@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import packs
@@ -71,13 +72,17 @@ def board_pack_retry(*, pack, by):
 
 
 @transaction.atomic
-def board_packs_fail_stuck(*, now=None):
-    """Packs whose worker stopped moving them on are failed, so nobody waits for ever."""
+def board_packs_fail_stuck(*, partnership=None, now=None):
+    """Packs whose worker stopped moving them on are failed, so nobody waits for ever.
+
+    The scheduled job looks at every partnership; a pack's page only at its own.
+    """
     now = now or timezone.now()
     limit = now - timedelta(minutes=settings.BOARD_PACK_STUCK_MINUTES)
-    return BoardPack.objects.filter(
-        status=BoardPack.Status.PREPARING, heartbeat_at__lt=limit
-    ).update(
+    stuck = BoardPack.objects.filter(status=BoardPack.Status.PREPARING, heartbeat_at__lt=limit)
+    if partnership is not None:
+        stuck = stuck.filter(partnership=partnership)
+    return stuck.update(
         status=BoardPack.Status.FAILED,
         failure_reason="The pack stopped before it was finished (the service making it was "
         "interrupted). Try again.",
@@ -87,16 +92,25 @@ def board_packs_fail_stuck(*, now=None):
 
 
 def board_packs_resend(*, now=None):
-    """Queued packs nobody has started (the broker was down when they were asked for)."""
+    """Queued packs nobody has started (the broker was down when they were asked for).
+
+    Each is sent again at most every half hour (its heartbeat records when), so a worker
+    that is down does not come back to a queue full of copies; a copy does nothing anyway.
+    """
     now = now or timezone.now()
-    waiting = BoardPack.objects.filter(
-        status=BoardPack.Status.QUEUED, created_at__lt=now - timedelta(minutes=5)
-    ).values_list("partnership_id", "pk")
+    waiting = (
+        BoardPack.objects.filter(
+            status=BoardPack.Status.QUEUED, created_at__lt=now - timedelta(minutes=5)
+        )
+        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - timedelta(minutes=30)))
+        .values_list("partnership_id", "pk")
+    )
     from .tasks import make_board_pack
 
     sent = 0
-    for partnership_id, pk in waiting[:100]:
+    for partnership_id, pk in list(waiting[:100]):
         make_board_pack.delay(partnership_id, pk)
+        BoardPack.objects.filter(pk=pk).update(heartbeat_at=now)
         sent += 1
     return sent
 

@@ -37,7 +37,7 @@ def _pack(request, pk):
 def _fresh(pack):
     """A pack whose worker stopped is shown failed as soon as anyone looks."""
     if pack.status == BoardPack.Status.PREPARING:
-        services.board_packs_fail_stuck()
+        services.board_packs_fail_stuck(partnership=pack.partnership)
         pack.refresh_from_db()
     return pack
 
