@@ -117,6 +117,13 @@ def pack_html(pack, *, today=None, made_at=None, requested_by_name=""):
     today = today or timezone.localdate()
     made_at = made_at or timezone.now()
     filters = filters_for(partnership, pack.filters, today=today)
+    if filters.problems:
+        # Dropping the filter would quietly make a pack of more than was asked for.
+        names = ", ".join(f"“{label}”" for label in filters.problems)
+        raise PackError(
+            f"The filter {names} no longer matches anything in the partnership (it may have "
+            "been removed). Choose the filters again on the portfolio."
+        )
     pattern = reverse("audits:audit_view", args=[partnership.slug, 0]).replace("/0/", "/{}/")
     figures = portfolio_figures(partnership, filters, today, pattern.format)
     audits = _summaries(partnership, selectors.portfolio_ids(partnership, filters))
@@ -205,6 +212,9 @@ def make(partnership_id, pack_id):
         progress = _Progress(pack, document.audit_count, document.estimated_pages)
         data, pages, _ = pdf.html_to_pdf(document.html, on_page=progress)
         progress.save(document.audit_count, stage="Saving")
+    except PackError as error:
+        fail(pack, str(error))
+        return None
     except Exception:
         # The reason goes to the log for the support team; the page says what to do.
         logger.exception("Board pack %s of partnership %s failed", pack_id, partnership_id)

@@ -374,3 +374,15 @@ def test_admin_records_meetings_and_others_only_read_them(client_for, area):
     board = client_for(area, Role.BOARD_MEMBER)
     assert "Summer board" in board.get(url).content.decode()
     assert board.post(url, {"date": when.isoformat()}).status_code == 403
+
+
+def test_filters_that_no_longer_match_fail_with_a_reason(area):
+    from tests.factories import OrganisationFactory
+
+    gone = OrganisationFactory(partnership=area.partnership)
+    pack, _ = request_pack(area, organisation=str(gone.pk))
+    gone.delete()
+    assert packs.make(area.partnership.pk, pack.pk) is None
+    pack.refresh_from_db()
+    assert pack.status == BoardPack.Status.FAILED
+    assert "“Organisation” no longer matches anything" in pack.failure_reason
