@@ -9,8 +9,9 @@ portfolio. For each it prints the wall time, the peak memory of the process (whi
 the worker), the number of queries, the time WeasyPrint alone takes to render the same
 finished HTML, and the product's own share (queries and template). Then it makes the
 100-audit pack several times in a row and prints the memory after each, to show whether
-it grows, and last the whole portfolio. Nothing is asserted. BENCH_REUSE=1 measures the data a previous run left;
-BENCH_SKIP_WHOLE=1 leaves out the whole-portfolio pack; BENCH_IN_A_ROW sets the repeats.
+it grows, and last the whole portfolio. Nothing is asserted. BENCH_REUSE=1 measures the
+data a previous run left; BENCH_SKIP_WHOLE=1 leaves out the whole-portfolio pack;
+BENCH_IN_A_ROW sets the repeats.
 """
 
 import gc

@@ -170,5 +170,11 @@ def meeting_packs_make(*, today=None):
         )
         if not created and pack.meeting_id is None:
             BoardPack.objects.filter(pk=pack.pk).update(meeting=meeting)
+            pack.meeting = meeting
+            if pack.status == BoardPack.Status.READY:
+                # Made earlier today from the same filters: the board is told now.
+                from .tasks import send_pack_ready_email
+
+                transaction.on_commit(lambda pack=pack: send_pack_ready_email(pack))
         made.append(pack)
     return made

@@ -8,6 +8,7 @@ another partnership's pack is a 404. Files are streamed only through these views
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -47,7 +48,7 @@ def pack_list(request):
     """Every pack of the partnership, newest first, and the board's meeting dates."""
     pack_rows = list(
         BoardPack.objects.filter(partnership=request.partnership).select_related(
-            "requested_by", "meeting"
+            "requested_by", "meeting", "partnership"
         )[:200]
     )
     meetings = BoardMeeting.objects.filter(
@@ -198,7 +199,7 @@ def meeting_list(request):
     elif request.method == "POST":
         raise PermissionDenied("Only admins record board meetings")
     meetings = BoardMeeting.objects.filter(partnership=request.partnership).prefetch_related(
-        "packs"
+        Prefetch("packs", queryset=BoardPack.objects.select_related("partnership"))
     )
     return render(
         request,

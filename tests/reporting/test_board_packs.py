@@ -386,3 +386,41 @@ def test_filters_that_no_longer_match_fail_with_a_reason(area):
     pack.refresh_from_db()
     assert pack.status == BoardPack.Status.FAILED
     assert "“Organisation” no longer matches anything" in pack.failure_reason
+
+
+def test_a_meeting_reuses_todays_identical_pack_and_tells_the_board(
+    area, settings, django_capture_on_commit_callbacks
+):
+    from reporting.filters import financial_year
+
+    settings.BOARD_PACK_DAYS_BEFORE_MEETING = 10
+    today = timezone.localdate()
+    pack, _ = request_pack(area, period=f"fy{financial_year(today)}")
+    packs.make(area.partnership.pk, pack.pk)
+    meeting = BoardMeeting.objects.create(
+        partnership=area.partnership, date=today + timedelta(days=3)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        made = services.meeting_packs_make()
+    assert [p.pk for p in made] == [pack.pk]
+    assert BoardPack.objects.get().meeting == meeting
+    assert [m.to for m in mail.outbox] == [[area.members[Role.BOARD_MEMBER].user.email]]
+
+
+def test_pack_pages_take_a_bounded_number_of_queries(
+    client_for, area, django_assert_max_num_queries
+):
+    for n in range(12):
+        pack, _ = request_pack(
+            area, period="all", outcome=str(1 + n % 3), sector="health" if n % 2 else ""
+        )
+    client = client_for(area, Role.BOARD_MEMBER)
+    with django_assert_max_num_queries(12):
+        assert (
+            client.get(reverse("reporting:pack_list", args=[area.partnership.slug])).status_code
+            == 200
+        )
+    with django_assert_max_num_queries(12):
+        assert client.get(pack.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(10):
+        client.get(reverse("reporting:pack_status", args=[area.partnership.slug, pack.pk]))
