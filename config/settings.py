@@ -298,3 +298,30 @@ CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 DEBUG_ERROR_PAGES = env.bool("DJANGO_DEBUG_PAGES", default=False)
 if DEBUG and not DEBUG_ERROR_PAGES:
     MIDDLEWARE = ["config.dev.ProductNotFoundPage", *MIDDLEWARE]
+# --- Board packs: PDF summaries for the board, made by Celery ---
+from celery.schedules import crontab  # noqa: E402
+
+# Packs older than this are deleted by a scheduled job; their row stays, saying so.
+BOARD_PACK_RETENTION_DAYS = env.int("BOARD_PACK_RETENTION_DAYS", default=730)
+# A pack whose worker has not moved it on for this long is shown as failed.
+BOARD_PACK_STUCK_MINUTES = env.int("BOARD_PACK_STUCK_MINUTES", default=30)
+# The automatic pack for a board meeting is made this many days before it.
+BOARD_PACK_DAYS_BEFORE_MEETING = env.int("BOARD_PACK_DAYS_BEFORE_MEETING", default=10)
+# WeasyPrint reports every page it lays out; the pack task listens for itself.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "board-packs-retention": {
+            "task": "reporting.tasks.expire_board_packs",
+            "schedule": crontab(hour=2, minute=15),
+        },
+        "board-packs-stuck": {
+            "task": "reporting.tasks.fail_stuck_board_packs",
+            "schedule": crontab(minute="*/5"),
+        },
+        "board-packs-for-meetings": {
+            "task": "reporting.tasks.make_meeting_packs",
+            "schedule": crontab(hour=6, minute=30),
+        },
+    }
+)

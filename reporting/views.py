@@ -15,10 +15,10 @@ from django.utils.safestring import mark_safe
 from partnership.access import PORTFOLIO_VIEWERS, partnership_view
 from partnership.models import Organisation, Sector, SecurityEvent, Service
 from partnership.security import security_event_record
-from principles.models import current_framework
 
-from . import charts, exports, selectors
+from . import exports, selectors
 from .cache import cache_seconds, figures_key
+from .figures import portfolio_figures
 from .filters import date_boxes, parse_filters, period_choices
 
 
@@ -79,63 +79,11 @@ def dashboard(request):
 
 
 def _figures_context(request, filters, today):
-    partnership = request.partnership
-    head = selectors.headline(partnership, filters, today)
-    framework = current_framework(partnership)
-    context = {
-        "filters": filters,
-        "headline": head,
-        "today": today,
-        "principles": list(framework.principles.all()) if framework else [],
-    }
-    has_accepted = (
-        selectors.scoped_audits(partnership, filters).filter(status=selectors.ACCEPTED).exists()
+    # One reverse() for the pattern, then plain substitution for each audit.
+    pattern = reverse("audits:audit_view", args=[request.partnership.slug, 0]).replace(
+        "/0/", "/{}/"
     )
-    context["has_accepted"] = has_accepted
-    if has_accepted:
-        profile = selectors.principle_profile(partnership, filters)
-        by_sector = selectors.profile_by_sector(partnership, filters)
-        trend = selectors.trend(partnership, filters)
-        # One reverse() for the pattern, then plain substitution for each audit.
-        pattern = reverse("audits:audit_view", args=[partnership.slug, 0]).replace("/0/", "/{}/")
-        heat_rows = selectors.heat_map(partnership, filters)
-        context.update(
-            heat_map=heat_rows,
-            heat_map_body=charts.heat_map_body(heat_rows, pattern.format),
-            profile=profile,
-            profile_chart=charts.stacked_bars(
-                [(f"Principle {n}", counts) for n, counts in profile.items()],
-                title="Levels given to each principle",
-            ),
-            by_sector=[
-                (
-                    sector,
-                    label,
-                    counts,
-                    charts.stacked_bars(
-                        [(f"Principle {n}", c) for n, c in counts.items()],
-                        title=f"Levels given to each principle: {label}",
-                        compact=True,
-                    ),
-                )
-                for sector, label, counts in by_sector
-            ],
-            trend=trend,
-            trend_chart=charts.trend_lines(trend, title="Share rated Good or Excellent, by year"),
-            movement=selectors.movement(partnership, filters),
-        )
-    context.update(
-        waiting=selectors.waiting_longest(partnership, filters),
-        overdue_reviews=selectors.reviews_overdue(partnership, filters, today).select_related(
-            "project__service"
-        )[:20],
-        due_reviews=selectors.reviews_due(partnership, filters, today=today).select_related(
-            "project__service"
-        )[:20],
-        overdue_actions=selectors.overdue_action_list(partnership, filters, today=today),
-        unaudited=selectors.unaudited_services(partnership, filters, today)[:30],
-    )
-    return context
+    return portfolio_figures(request.partnership, filters, today, pattern.format)
 
 
 @partnership_view(PORTFOLIO_VIEWERS)

@@ -39,6 +39,9 @@ PARTNERSHIP_PAGES = {
     "reporting:drill_down",
     "reporting:export_csv",
     "reporting:export_xlsx",
+    "reporting:pack_list",
+    "reporting:pack_create",
+    "reporting:meeting_list",
 }
 
 # Partnership pages about one object: how to find that object in an area.
@@ -66,6 +69,14 @@ OBJECT_PAGES = {
     "audits:review": lambda a: audit_of(a, submitted=True),
     "audits:evidence_download": lambda a: evidence_of(a),
     "audits:evidence_remove": lambda a: evidence_of(a),
+    "reporting:audit_pdf": lambda a: audit_of(a),
+    "reporting:audit_print": lambda a: audit_of(a),
+    "reporting:pack_detail": lambda a: pack_of(a),
+    "reporting:pack_status": lambda a: pack_of(a),
+    "reporting:pack_download": lambda a: pack_of(a, ready=True),
+    "reporting:pack_html": lambda a: pack_of(a, ready=True),
+    "reporting:pack_retry": lambda a: pack_of(a, failed=True),
+    "reporting:meeting_remove": lambda a: meeting_of(a),
 }
 
 # How an object fills in a URL, where it is not simply `pk`.
@@ -93,6 +104,37 @@ def evidence_of(area):
         kind=Evidence.Kind.LINK,
         title="Minutes",
         url="https://example.org/minutes",
+    )
+
+
+def pack_of(area, ready=False, failed=False):
+    from django.core.files.base import ContentFile
+
+    from reporting.models import BoardPack
+
+    pack = BoardPack.objects.create(
+        partnership=area.partnership,
+        dedupe_key=f"tenancy-{BoardPack.objects.count()}",
+        period_label="All time",
+        status=BoardPack.Status.FAILED if failed else BoardPack.Status.QUEUED,
+    )
+    if ready:
+        pack.file.save("pack.pdf", ContentFile(b"%PDF-1.7 pack"), save=False)
+        pack.html_file.save("pack.html", ContentFile(b"<!DOCTYPE html>"), save=False)
+        pack.status = BoardPack.Status.READY
+        pack.save()
+    return pack
+
+
+def meeting_of(area):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reporting.models import BoardMeeting
+
+    return BoardMeeting.objects.create(
+        partnership=area.partnership, date=timezone.localdate() + timedelta(days=30)
     )
 
 
@@ -165,7 +207,7 @@ def row_counts():
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in ("partnership", "principles", "audits")
+        if model._meta.app_label in ("partnership", "principles", "audits", "reporting")
         and model._meta.label != "partnership.SecurityEvent"
     }
 

@@ -40,3 +40,20 @@ def needs_attention(context):
         "partnership": request.partnership,
         "membership": request.membership,
     }
+
+
+@register.filter
+def css_string(value):
+    """Text as a quoted CSS string, for page margin boxes (a <style> block is not HTML)."""
+    from django.utils.safestring import mark_safe
+
+    text = str(value)
+    for char, code in (("\\", "\\5c "), ('"', "\\22 "), ("<", "\\3c "), ("\n", " ")):
+        text = text.replace(char, code)
+    return mark_safe(f'"{text}"')
+
+
+@register.filter
+def chosen_in(assessment, level):
+    """Whether `level` is the one chosen in `assessment`."""
+    return assessment.level_id == level.pk
