@@ -2,20 +2,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from audits.forms import DateInput
+from partnership.dates import GovukDateField
 from partnership.forms import GDSForm
 
 
 class MeetingForm(GDSForm):
     submit_label = "Add the meeting"
 
-    date = forms.DateField(
+    date = GovukDateField(
         label="Date of the board meeting",
-        widget=DateInput(),
-        error_messages={
-            "required": "Enter the date of the board meeting",
-            "invalid": "Enter the date of the board meeting as a real date, like 14 May 2027",
-        },
+        error_messages={"required": "Enter the date of the board meeting"},
     )
     title = forms.CharField(
         label="Name of the meeting (optional)",

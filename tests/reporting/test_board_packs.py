@@ -15,6 +15,7 @@ from audits.models import Audit
 from partnership.models import Role
 from reporting import packs, services
 from reporting.models import BoardMeeting, BoardPack
+from tests.dates import date_fields
 from tests.factories import ProjectFactory
 from tests.reporting.test_portfolio import make_audit, world  # noqa: F401
 
@@ -364,16 +365,16 @@ def test_admin_records_meetings_and_others_only_read_them(client_for, area):
     url = reverse("reporting:meeting_list", args=[area.partnership.slug])
     admin = client_for(area, Role.ADMIN)
     when = timezone.localdate() + timedelta(days=30)
-    response = admin.post(url, {"date": when.isoformat(), "title": "Summer board"})
+    response = admin.post(url, {**date_fields("date", when), "title": "Summer board"})
     assert response.status_code == 302
     assert BoardMeeting.objects.get().date == when
-    again = admin.post(url, {"date": when.isoformat()})
+    again = admin.post(url, date_fields("date", when))
     assert "already recorded" in again.content.decode()
-    past = admin.post(url, {"date": (timezone.localdate() - timedelta(days=1)).isoformat()})
+    past = admin.post(url, date_fields("date", timezone.localdate() - timedelta(days=1)))
     assert "today or in the future" in past.content.decode()
     board = client_for(area, Role.BOARD_MEMBER)
     assert "Summer board" in board.get(url).content.decode()
-    assert board.post(url, {"date": when.isoformat()}).status_code == 403
+    assert board.post(url, date_fields("date", when)).status_code == 403
 
 
 def test_filters_that_no_longer_match_fail_with_a_reason(area):
