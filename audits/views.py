@@ -390,15 +390,19 @@ def audit_summary(request, pk):
         for a in actions
     ]
     carried = {a.pk for a in actions if a.carried_forward}
+    action_kwargs = {
+        "audit_date": audit.audit_date,
+        "carried_dates": {a.pk: a.due_date for a in actions if a.carried_forward},
+    }
     if request.method == "POST":
         form = SummaryForm(request.POST, outcomes=outcomes)
-        formset = ActionFormSet(request.POST, prefix="actions")
+        formset = ActionFormSet(request.POST, prefix="actions", form_kwargs=action_kwargs)
         if "add_action" in request.POST and formset.is_valid():
             data = request.POST.copy()
             data["actions-TOTAL_FORMS"] = str(int(data.get("actions-TOTAL_FORMS", 1)) + 1)
             form, formset = (
                 SummaryForm(data, outcomes=outcomes),
-                ActionFormSet(data, prefix="actions"),
+                ActionFormSet(data, prefix="actions", form_kwargs=action_kwargs),
             )
         elif form.is_valid() and formset.is_valid():
             rows = [f.cleaned_data for f in formset if not f.is_blank]
@@ -443,7 +447,9 @@ def audit_summary(request, pk):
             },
             outcomes=outcomes,
         )
-        formset = ActionFormSet(initial=initial_actions + [{}], prefix="actions")
+        formset = ActionFormSet(
+            initial=initial_actions + [{}], prefix="actions", form_kwargs=action_kwargs
+        )
     return render(
         request,
         "audits/summary.html",
