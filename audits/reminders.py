@@ -3,7 +3,8 @@
 `plan(partnership, today)` reads one partnership in a fixed number of queries, however
 many audits, actions or people it has, and returns the reminders owed that day. Each
 reminder is keyed so that the sent log (notifications) records it once: an offset
-reminder by the date it is about, a weekly one by the week it belongs to. A day the job
+reminder by the date it is about, a weekly one by the day of its week (overdue reminders
+go out on the partnership's weekly day, with the weekly summary). A day the job
 did not run is caught up by the next run, because the reminder owed is the latest stage
 whose date has passed, not only one whose date is today.
 """
@@ -26,18 +27,22 @@ CATCH_UP_DAYS = 7
 IN_PROGRESS = (Audit.Status.DRAFT, Audit.Status.SUBMITTED, Audit.Status.CHANGES_REQUESTED)
 
 
-def stage(due, today, offsets):
+def stage(due, today, offsets, weekday=0):
     """The reminder owed on `today` for something due on `due`: (stage, key date) or None.
 
-    Before the date: the nearest offset whose day has come ("before:30"). On the day
-    and the six days after: "due". From a week late: "overdue", once a week, keyed by
-    the day of that week's reminder.
+    Before the date: the nearest offset whose day has come ("before:30"). On the day and
+    the six days after: "due" (the days after only catch up a missed run). From a week
+    late: "overdue", once a week on the partnership's weekly day (`weekday`, Monday 0),
+    keyed by that day's date.
     """
     if today >= due:
         late = (today - due).days
         if late < 7:
             return "due", due
-        return "overdue", due + timedelta(days=7 * (late // 7))
+        week_day = today - timedelta(days=(today.weekday() - weekday) % 7)
+        if week_day < due + timedelta(days=7):
+            return None
+        return "overdue", week_day
     for offset in sorted(offsets):
         trigger = due - timedelta(days=offset)
         if trigger <= today:
@@ -49,6 +54,10 @@ def stage(due, today, offsets):
 
 def _d(value):
     return f"{value:%-d %B %Y}"
+
+
+def _count(n, word):
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _days(n):
@@ -164,7 +173,7 @@ def plan(partnership, today, reminder_settings=None):
     ) in _review_candidates(partnership, today, max(review_days)):
         if review_date < today:
             overdue_reviews.append((review_date, title))
-        found = stage(review_date, today, review_days)
+        found = stage(review_date, today, review_days, rs.digest_weekday)
         if not found or not rs.review_reminders:
             continue
         name, key = found
@@ -208,7 +217,7 @@ def plan(partnership, today, reminder_settings=None):
     ):
         if due_date < today:
             overdue_actions.append((due_date, what))
-        found = stage(due_date, today, action_days)
+        found = stage(due_date, today, action_days, rs.digest_weekday)
         if not found or not rs.action_reminders:
             continue
         name, key = found
@@ -243,7 +252,7 @@ def plan(partnership, today, reminder_settings=None):
         if threshold > today:
             continue
         waiting.append((since, title))
-        found = stage(threshold, today, [])
+        found = stage(threshold, today, [], rs.digest_weekday)
         if not found or not rs.waiting_reminders:
             continue
         _, key = found
@@ -261,8 +270,9 @@ def plan(partnership, today, reminder_settings=None):
     if rs.weekly_digest and (overdue_reviews or overdue_actions or waiting):
         digest_day = today - timedelta(days=(today.weekday() - rs.digest_weekday) % 7)
         heading = (
-            f"Weekly summary: {len(overdue_reviews)} reviews overdue, "
-            f"{len(overdue_actions)} actions overdue, {len(waiting)} audits waiting for review"
+            f"Weekly summary: {_count(len(overdue_reviews), 'review')} overdue, "
+            f"{_count(len(overdue_actions), 'action')} overdue, "
+            f"{_count(len(waiting), 'audit')} waiting for review"
         )
         lines = [f"What is overdue across {partnership.name} on {_d(today)}:"]
         for label, items in (

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core import signing
+from django.utils.crypto import salted_hmac
 from django.urls import reverse
 
 SALT = "notifications.preferences"
@@ -9,8 +10,15 @@ SALT = "notifications.preferences"
 MAX_AGE_DAYS = 60
 
 
+def _email_mark(email):
+    # The link names the address it was sent to without showing it.
+    return salted_hmac(SALT, email).hexdigest()[:16]
+
+
 def preferences_token(user):
-    return signing.TimestampSigner(salt=SALT).sign_object({"u": user.pk, "e": user.email})
+    return signing.TimestampSigner(salt=SALT).sign_object(
+        {"u": user.pk, "e": _email_mark(user.email)}
+    )
 
 
 def preferences_link(user):
@@ -27,6 +35,6 @@ def user_from_token(token):
         token, max_age=MAX_AGE_DAYS * 24 * 60 * 60
     )
     user = User.objects.filter(pk=data.get("u"), is_active=True).first()
-    if user is None or user.email != data.get("e"):
+    if user is None or _email_mark(user.email) != data.get("e"):
         raise signing.BadSignature("The link does not match an account")
     return user
