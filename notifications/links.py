@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.core import signing
-from django.utils.crypto import salted_hmac
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 SALT = "notifications.preferences"
 # Long enough for an email read after a holiday; short enough that old mail stops working.
