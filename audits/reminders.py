@@ -251,7 +251,7 @@ def plan(partnership, today, reminder_settings=None):
         threshold = since + timedelta(days=rs.waiting_days)
         if threshold > today:
             continue
-        waiting.append((since, title))
+        waiting.append((since, title, threshold))
         found = stage(threshold, today, [], rs.digest_weekday)
         if not found or not rs.waiting_reminders:
             continue
@@ -267,14 +267,19 @@ def plan(partnership, today, reminder_settings=None):
             for uid in people.by_role[Role.COMMISSIONER]
         ]
 
+    # The summary is of the state on its own day, so a run later in the week sends the
+    # one that was owed (if missed) and never a second one.
+    digest_day = today - timedelta(days=(today.weekday() - rs.digest_weekday) % 7)
+    overdue_reviews = [item for item in overdue_reviews if item[0] < digest_day]
+    overdue_actions = [item for item in overdue_actions if item[0] < digest_day]
+    waiting = [(since, title) for since, title, when in waiting if when <= digest_day]
     if rs.weekly_digest and (overdue_reviews or overdue_actions or waiting):
-        digest_day = today - timedelta(days=(today.weekday() - rs.digest_weekday) % 7)
         heading = (
             f"Weekly summary: {_count(len(overdue_reviews), 'review')} overdue, "
             f"{_count(len(overdue_actions), 'action')} overdue, "
             f"{_count(len(waiting), 'audit')} waiting for review"
         )
-        lines = [f"What is overdue across {partnership.name} on {_d(today)}:"]
+        lines = [f"What is overdue across {partnership.name} on {_d(digest_day)}:"]
         for label, items in (
             ("Reviews overdue", overdue_reviews),
             ("Actions overdue", overdue_actions),
