@@ -25,6 +25,17 @@ class ReminderSettingsForm(forms.ModelForm):
             "while the action is overdue.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("review_offsets", "action_offsets"):
+            self.fields[name].error_messages["required"] = (
+                "Enter at least one number of days, for example 60, 30, 7"
+            )
+        self.fields["waiting_days"].error_messages.update(
+            required="Enter a number of days from 1 to 365",
+            invalid="Enter a number of days from 1 to 365",
+        )
+
     def _offsets(self, name):
         value = self.cleaned_data.get(name, "")
         return ", ".join(str(n) for n in parse_offsets(value))

@@ -131,9 +131,7 @@ def test_commissioners_hear_of_audits_waiting_too_long(area):
     from tests.factories.audits import submitted_audit
 
     audit = submitted_audit(area)
-    Audit.objects.filter(pk=audit.pk).update(
-        submitted_at=datetime(2026, 11, 2, 15, tzinfo=LONDON)
-    )
+    Audit.objects.filter(pk=audit.pk).update(submitted_at=datetime(2026, 11, 2, 15, tzinfo=LONDON))
     dues = [d for d in plan(area.partnership, MONDAY) if d.kind == "review_waiting"]
     assert {d.recipient_id for d in dues} == {area.members[Role.COMMISSIONER].user_id}
     ReminderSettings.objects.create(partnership=area.partnership, waiting_days=30)
