@@ -56,6 +56,12 @@ def _d(value):
     return f"{value:%-d %B %Y}"
 
 
+def _path(name, slug):
+    """A function making the page's path for an id, with one reverse() per run, not per row."""
+    template = reverse(name, kwargs={"slug": slug, "pk": 999999999})
+    return lambda pk: template.replace("999999999", str(pk))
+
+
 def _count(n, word):
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -158,6 +164,9 @@ def plan(partnership, today, reminder_settings=None):
     rs = reminder_settings or ReminderSettings.for_partnership(partnership)
     people = People(partnership)
     slug = partnership.slug
+    project_path = _path("partnership:project_detail", slug)
+    action_path = _path("audits:action_detail", slug)
+    review_path = _path("audits:review", slug)
     dues = []
     review_days, action_days = rs.review_days, rs.action_days
 
@@ -207,7 +216,7 @@ def plan(partnership, today, reminder_settings=None):
                 "Start a new audit of the project from its page; the reminders stop then."
             )
             kind = "review_overdue"
-        url = reverse("partnership:project_detail", kwargs={"slug": slug, "pk": project_id})
+        url = project_path(project_id)
         dues += [
             Due(f"project:{project_id}", kind, key, uid, heading, body, url) for uid in recipients
         ]
@@ -239,7 +248,7 @@ def plan(partnership, today, reminder_settings=None):
             f"“{what}”, from the action plan of “{title}”, is due on {_d(due_date)}. "
             "Record how it is going, or that it is done, on the action’s page."
         )
-        url = reverse("audits:action_detail", kwargs={"slug": slug, "pk": action_id})
+        url = action_path(action_id)
         dues += [
             Due(f"action:{action_id}", kind, key, uid, heading, body, url)
             for uid in people.action_owner(owner_id, service_id)
@@ -261,7 +270,7 @@ def plan(partnership, today, reminder_settings=None):
             f"The audit of “{title}” was submitted on {_d(since)} and is waiting for "
             "check and challenge."
         )
-        url = reverse("audits:review", kwargs={"slug": slug, "pk": audit_id})
+        url = review_path(audit_id)
         dues += [
             Due(f"audit:{audit_id}", "review_waiting", key, uid, heading, body, url)
             for uid in people.by_role[Role.COMMISSIONER]

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import timezone
 
 from .links import preferences_link
@@ -114,27 +114,28 @@ def _preferences(user_ids):
     return {uid: found.get(uid) or Preference(user_id=uid) for uid in user_ids}
 
 
-def _message(partnership, recipient, rows, preference):
+def _message(partnership, recipient, rows, templates, links):
+    if recipient.pk not in links:
+        links[recipient.pk] = preferences_link(recipient)
     context = {
         "partnership": partnership,
         "recipient": recipient,
         "rows": rows,
         "site_url": settings.SITE_URL,
-        "preferences_link": preferences_link(recipient),
+        "preferences_link": links[recipient.pk],
         "digest": len(rows) > 1,
     }
     if len(rows) == 1:
         subject = rows[0].title
     else:
         subject = f"{len(rows)} reminders for today"
+    text, html = templates
     message = EmailMultiAlternatives(
         subject=f"[{partnership.name}] {subject}",
-        body=render_to_string("notifications/email/reminders.txt", context),
+        body=text.render(context),
         to=[recipient.email],
     )
-    message.attach_alternative(
-        render_to_string("notifications/email/reminders.html", context), "text/html"
-    )
+    message.attach_alternative(html.render(context), "text/html")
     return message
 
 
@@ -155,11 +156,16 @@ def send_emails(*, partnership, rows):
         else:
             batches.extend([row] for row in person_rows)
     sent, failed, errors = [], [], {}
+    templates = (
+        get_template("notifications/email/reminders.txt"),
+        get_template("notifications/email/reminders.html"),
+    )
+    links = {}
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
         for batch in batches:
-            message = _message(partnership, batch[0].recipient, batch, prefs[batch[0].recipient_id])
+            message = _message(partnership, batch[0].recipient, batch, templates, links)
             try:
                 connection.send_messages([message])
             except Exception as error:  # noqa: BLE001 - any refusal is retried, then reported
