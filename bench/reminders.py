@@ -11,8 +11,8 @@ daily job for one day as beat would: the job fans out one task per partnership a
 BENCH_WORKERS processes (default: the number of cores, a Celery worker's default
 concurrency) run them, each task in one process from start to end. It prints the wall
 time, the queries each partnership's task made (they must not grow with the number of
-audits or people), the reminders recorded and the emails sent; then runs the same day again, which must send
-nothing. Emails go to Django's in-memory backend. Nothing is asserted.
+audits or people), the reminders recorded and the emails sent; then runs the same day
+again, which must send nothing. Emails go to Django's in-memory backend. Nothing is asserted.
 BENCH_REUSE=1 measures the data a previous run left, after clearing its sent log.
 """
 
