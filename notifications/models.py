@@ -84,7 +84,10 @@ class ReminderSettings(models.Model):
     )
     weekly_digest = models.BooleanField("Send the weekly summary of what is overdue", default=True)
     digest_weekday = models.PositiveSmallIntegerField(
-        "Day of the weekly summary", choices=WEEKDAYS, default=0
+        "Weekly day",
+        choices=WEEKDAYS,
+        default=0,
+        help_text="The day of the weekly summary and of the weekly reminders of what is overdue.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('waiting_reminders', models.BooleanField(default=True, verbose_name='Remind commissioners of audits waiting for review')),
                 ('waiting_days', models.PositiveSmallIntegerField(default=14, verbose_name='Days an audit may wait for review before a reminder')),
                 ('weekly_digest', models.BooleanField(default=True, verbose_name='Send the weekly summary of what is overdue')),
-                ('digest_weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=0, verbose_name='Day of the weekly summary')),
+                ('digest_weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=0, help_text='The day of the weekly summary and of the weekly reminders of what is overdue.', verbose_name='Weekly day')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('partnership', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_settings', to='partnership.partnership')),
             ],
