@@ -172,14 +172,19 @@ class ActionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     what = forms.CharField(label="What", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     who = forms.CharField(label="Who", max_length=150, required=False)
+    owner = forms.ChoiceField(label="Or a person in the partnership", required=False)
     due_date = forms.DateField(label="By when", widget=DateInput(), required=False)
     done = forms.BooleanField(label="Done", required=False)
 
-    def __init__(self, *args, audit_date=None, carried_dates=None, **kwargs):
+    def __init__(self, *args, audit_date=None, carried_dates=None, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.audit_date = audit_date
         # A carried-forward action keeps the date it was given in the earlier audit.
         self.carried_dates = carried_dates or {}
+        self.people = {str(m.pk): m for m in people}
+        self.fields["owner"].choices = [("", "Nobody chosen: use the name typed")] + [
+            (key, m.user.get_full_name()) for key, m in self.people.items()
+        ]
 
     def clean_due_date(self):
         value = self.cleaned_data.get("due_date")
@@ -193,11 +198,15 @@ class ActionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["owner"] = self.people.get(data.get("owner") or "")
+        if data["owner"] is not None:
+            # A person chosen from the partnership: their name is the "who".
+            data["who"] = data["owner"].user.get_full_name()
         filled = [bool(data.get(k)) for k in ("what", "who", "due_date")]
         if any(filled) and not all(filled):
             for key, label in (
                 ("what", "what will be done"),
-                ("who", "who will do it"),
+                ("who", "who will do it, or choose a person"),
                 ("due_date", "by when"),
             ):
                 if not data.get(key) and key not in self.errors:

@@ -101,14 +101,17 @@ class People:
         return role == Role.SERVICE_LEAD and service_id in self.services_of[user_id]
 
     def action_owner(self, owner_membership_id, service_id):
-        """The owner's account if they may still receive it; else the service's leads."""
+        """The owner's account if they may still receive it; else the service's leads.
+
+        An owner who has been deactivated, has no email address or has left the service
+        gets nothing, and the action is not forgotten: its service's leads hear of it.
+        """
         user_id = self.user_of.get(owner_membership_id)
         if user_id is not None:
             role = self.role_of_user[user_id]
             if role != Role.SERVICE_LEAD or service_id in self.services_of[user_id]:
                 return {user_id}
-            return set()  # a lead who has left the service
-        return set(self.leads_of[service_id]) if owner_membership_id is None else set()
+        return set(self.leads_of[service_id])
 
 
 def _review_candidates(partnership, today, horizon):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.access import ALL_ROLES, AUDIT_EDITORS, REVIEWERS, partnership_view
-from partnership.models import Project
+from partnership.models import Membership, Project
 
 from . import services
 from .forms import (
@@ -386,13 +386,25 @@ def audit_summary(request, pk):
     )
     actions = list(audit.actions.all())
     initial_actions = [
-        {"id": a.pk, "what": a.what, "who": a.who, "due_date": a.due_date, "done": a.done}
+        {
+            "id": a.pk,
+            "what": a.what,
+            "who": "" if a.owner_id else a.who,
+            "owner": str(a.owner_id or ""),
+            "due_date": a.due_date,
+            "done": a.done,
+        }
         for a in actions
     ]
     carried = {a.pk for a in actions if a.carried_forward}
     action_kwargs = {
         "audit_date": audit.audit_date,
         "carried_dates": {a.pk: a.due_date for a in actions if a.carried_forward},
+        "people": list(
+            Membership.objects.filter(partnership=request.partnership, active=True)
+            .select_related("user")
+            .order_by("user__full_name", "user__email")
+        ),
     }
     if request.method == "POST":
         form = SummaryForm(request.POST, outcomes=outcomes)

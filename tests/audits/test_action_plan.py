@@ -310,3 +310,32 @@ def test_a_service_lead_sees_only_their_own_services(client_for, area):
     services = [s for s, _ in plan.unaudited]
     assert area.service in services and elsewhere not in services
     assert client_for(area, Role.BOARD_MEMBER).get(url).status_code == 403
+
+
+def test_the_action_plan_may_name_a_person_of_the_partnership(client_for, area):
+    audit = start_audit(area)
+    lead = area.members[Role.SERVICE_LEAD]
+    client = client_for(area, Role.ADMIN)
+    url = reverse("audits:summary", kwargs={"slug": area.partnership.slug, "pk": audit.pk})
+    response = client.post(
+        url,
+        {
+            "version": Audit.objects.get(pk=audit.pk).version,
+            "summary": "Kept",
+            "review_date": (timezone.localdate() + timedelta(days=200)).isoformat(),
+            "actions-TOTAL_FORMS": "2",
+            "actions-INITIAL_FORMS": "0",
+            "actions-0-what": "Share it",
+            "actions-0-owner": str(lead.pk),
+            "actions-0-due_date": timezone.localdate().isoformat(),
+            "actions-1-what": "Ask families",
+            "actions-1-who": "Parent carer forum",
+            "actions-1-due_date": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    shared, asked = audit.actions.all()
+    assert shared.owner == lead and shared.who == lead.user.get_full_name()
+    assert asked.owner is None and asked.who == "Parent carer forum"
+    page = client.get(url).content.decode()
+    assert f'<option value="{lead.pk}" selected>' in page

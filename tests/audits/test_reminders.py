@@ -429,3 +429,12 @@ def test_queries_per_partnership_do_not_grow_with_audits_or_people(
             area.service
         )
     assert fixed() == small
+
+
+def test_an_owner_who_cannot_receive_is_replaced_by_the_services_leads(area):
+    owner = area.members[Role.COMMISSIONER]
+    _, action = accepted(area, action_due=MONDAY, owner=owner)
+    owner.active = False
+    owner.save()
+    dues = [d for d in plan(area.partnership, MONDAY) if d.subject == f"action:{action.pk}"]
+    assert [d.recipient_id for d in dues] == [area.members[Role.SERVICE_LEAD].user_id]
