@@ -10,7 +10,7 @@ import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 4
 BATCH = 1000
+# A run that claimed rows and then died (a worker killed mid-send) leaves them "being
+# sent"; after this long the next run takes them over, so none is lost.
+STALE_CLAIM = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,9 @@ def _claim(queryset):
     """Mark rows as ours in one UPDATE; a second worker's UPDATE then finds none."""
     token = uuid.uuid4().hex
     with transaction.atomic():
-        queryset.filter(claim="").update(claim=token, status=SentReminder.Status.SENDING)
+        queryset.filter(claim="").update(
+            claim=token, claimed_at=timezone.now(), status=SentReminder.Status.SENDING
+        )
     return list(
         SentReminder.objects.filter(claim=token)
         .select_related("recipient", "partnership")
@@ -83,6 +88,12 @@ def _claim(queryset):
 
 
 def claim_pending(*, partnership):
+    stale = SentReminder.objects.filter(
+        partnership=partnership,
+        status=SentReminder.Status.SENDING,
+        claimed_at__lt=timezone.now() - STALE_CLAIM,
+    )
+    stale.update(claim="", status=SentReminder.Status.PENDING)
     return _claim(
         SentReminder.objects.filter(partnership=partnership, status=SentReminder.Status.PENDING)
     )

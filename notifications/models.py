@@ -175,6 +175,7 @@ class SentReminder(models.Model):
     run_date = models.DateField(help_text="The day whose daily run recorded it")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     claim = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -60,6 +60,7 @@ class Migration(migrations.Migration):
                 ('run_date', models.DateField(help_text='The day whose daily run recorded it')),
                 ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Being sent'), ('retrying', 'Waiting to be tried again'), ('sent', 'Sent'), ('in_app', 'Shown in the product only (emails turned off)'), ('failed', 'Could not be sent')], default='pending', max_length=10)),
                 ('claim', models.CharField(blank=True, max_length=32)),
+                ('claimed_at', models.DateTimeField(blank=True, null=True)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('last_error', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
