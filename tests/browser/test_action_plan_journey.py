@@ -67,6 +67,21 @@ def test_lead_marks_an_action_done_and_the_commissioner_sees_it(new_page, axe):
     expect(page.get_by_text("The action has been updated.")).to_be_visible()
     expect(page.get_by_text("Summary sent to all 40 families; 12 replied.")).to_be_visible()
 
+    # The signed link from a reminder email works without signing in.
+    from django.urls import reverse
+
+    from notifications.links import preferences_token
+
+    guest = new_page()
+    guest.goto(reverse("email_preferences", kwargs={"token": preferences_token(lead.user)}))
+    axe(guest, "email choices from the link")
+    guest.get_by_label("One email a day with all of that day’s reminders").check()
+    guest.get_by_role("button", name="Save your choices").click()
+    expect(guest.get_by_text("Your email choices have been saved.")).to_be_visible()
+    guest.goto(reverse("email_preferences", kwargs={"token": "altered"}))
+    expect(guest.get_by_role("heading", name="This link does not work")).to_be_visible()
+    axe(guest, "altered link")
+
     other = new_page()
     sign_in(other, "commissioner@york.example")
     other.get_by_role("link", name="Actions", exact=True).click()
