@@ -11,7 +11,7 @@ from django.utils import timezone
 from partnership.models import Membership, Partnership, Project, Role
 
 from . import services
-from .models import Audit, AuditEvent, Evidence, ReviewComment
+from .models import Action, Audit, AuditEvent, Evidence, ReviewComment
 
 NOTES = {
     1: {
@@ -300,10 +300,43 @@ def _load_plan(partnership, plan):
                 AuditEvent.objects.filter(audit=audit, kind="accepted").update(at=_at(reviewed))
 
 
+def _reminders(partnership, today):
+    """Reminder settings, and an action due today and one due in 14 days owned by the lead.
+
+    Done once, on the day the demo is first loaded: the weekly day is that day, so the
+    first morning's run sends the due and overdue reminders and the next day's sends
+    nothing new.
+    """
+    from notifications.models import ReminderSettings
+
+    if ReminderSettings.objects.filter(partnership=partnership).exists():
+        return
+    ReminderSettings.objects.create(partnership=partnership, digest_weekday=today.weekday())
+    lead = Membership.objects.filter(
+        partnership=partnership, user__email=f"lead@{partnership.slug}.example"
+    ).first()
+    latest = (
+        Audit.objects.filter(partnership=partnership, project__service__in=lead.services.all())
+        .latest_accepted()
+        .order_by("-audit_date")
+        .first()
+        if lead
+        else None
+    )
+    if latest is None:
+        return
+    for action, due in zip(latest.actions.all(), (today, today + timedelta(days=14)), strict=False):
+        Action.objects.filter(pk=action.pk).update(
+            owner=lead, who=lead.user.full_name, due_date=due, status=Action.Status.IN_PROGRESS
+        )
+
+
 @transaction.atomic
-def load():
+def load(today=None):
+    today = today or timezone.localdate()
     for slug, plan in (("york", YORK_PLAN), ("herefordshire", HEREFORDSHIRE_PLAN)):
         partnership = Partnership.objects.filter(slug=slug).first()
         if partnership:
             _load_plan(partnership, plan)
+            _reminders(partnership, today)
     return Audit.objects.count()

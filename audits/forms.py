@@ -185,16 +185,41 @@ class ActionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     what = LimitedTextField(label="What", name="The action", limit=text.ACTION, rows=2)
     who = forms.CharField(label="Who", max_length=150, required=False)
+    owner = forms.ChoiceField(label="Or a person in the partnership", required=False)
     due_date = GovukDateField(label="By when", required=False)
     done = forms.BooleanField(label="Done", required=False)
 
+    def __init__(self, *args, audit_date=None, carried_dates=None, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.audit_date = audit_date
+        # A carried-forward action keeps the date it was given in the earlier audit.
+        self.carried_dates = carried_dates or {}
+        self.people = {str(m.pk): m for m in people}
+        self.fields["owner"].choices = [("", "Nobody chosen: use the name typed")] + [
+            (key, m.user.get_full_name()) for key, m in self.people.items()
+        ]
+
+    def clean_due_date(self):
+        value = self.cleaned_data.get("due_date")
+        if self.carried_dates.get(self.cleaned_data.get("id")) == value:
+            return value
+        if value and self.audit_date and value < self.audit_date:
+            raise ValidationError(
+                f"The date must be on or after the date of the audit, {self.audit_date:%-d %B %Y}"
+            )
+        return value
+
     def clean(self):
         data = super().clean()
+        data["owner"] = self.people.get(data.get("owner") or "")
+        if data["owner"] is not None:
+            # A person chosen from the partnership: their name is the "who".
+            data["who"] = data["owner"].user.get_full_name()
         filled = [bool(data.get(k)) for k in ("what", "who", "due_date")]
         if any(filled) and not all(filled):
             for key, label in (
                 ("what", "what will be done"),
-                ("who", "who will do it"),
+                ("who", "who will do it, or choose a person"),
                 ("due_date", "by when"),
             ):
                 if not data.get(key) and key not in self.errors:
@@ -244,3 +269,63 @@ class ReviewForm(forms.Form):
         }
         by_principle[None] = self.cleaned_data.get("comment_overall", "")
         return by_principle
+
+
+class ActionUpdateForm(forms.Form):
+    """Progress on one action: status, a dated note, the date done and who owns it."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the status of the action"},
+    )
+    note = forms.CharField(
+        label="Progress note",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="What has happened, and any evidence of achievement.",
+    )
+    done_on = GovukDateField(
+        label="Date done",
+        required=False,
+        help_text="Only for a done action. Leave empty for today.",
+    )
+    owner = forms.ChoiceField(label="Who is responsible", required=False)
+    who = forms.CharField(
+        label="Or type a name",
+        max_length=150,
+        required=False,
+        help_text="For someone who is not a member of the partnership.",
+    )
+
+    def __init__(self, *args, people, action, **kwargs):
+        from .models import Action
+
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.people = {str(m.pk): m for m in people}
+        self.fields["status"].choices = Action.Status.choices
+        self.fields["owner"].choices = [("", "Nobody in the partnership: use the typed name")] + [
+            (key, f"{m.user.get_full_name()} ({m.get_role_display()})")
+            for key, m in self.people.items()
+        ]
+
+    def clean_done_on(self):
+        value = self.cleaned_data.get("done_on")
+        if value and value > timezone.localdate():
+            raise ValidationError("The date done must be today or in the past")
+        audit_date = self.action.audit.audit_date
+        if value and audit_date and value < audit_date:
+            raise ValidationError(
+                f"The date done must be on or after the date of the audit, {audit_date:%-d %B %Y}"
+            )
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("owner") and not (data.get("who") or "").strip():
+            self.add_error("who", "Choose a person responsible, or type a name")
+        return data
+
+    def chosen_owner(self):
+        return self.people.get(self.cleaned_data.get("owner") or "")

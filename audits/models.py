@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import RowNumber
 from simple_history.models import HistoricalRecords
 
-from partnership.models import Partnership, Project, Role
+from partnership.models import Membership, Partnership, Project, Role
 from principles.models import Framework, Level, Outcome, Principle
 
 
@@ -14,6 +15,25 @@ class AuditQuerySet(models.QuerySet):
 
     def submitted(self):
         return self.filter(status=Audit.Status.SUBMITTED)
+
+    def latest_accepted(self):
+        """Each project's latest accepted audit (newest date of audit), ranked in one pass.
+
+        The portfolio ranks the same way, so the action plan that is "live" for a project
+        is the one the dashboard counts.
+        """
+        ranked = (
+            self.filter(status=Audit.Status.ACCEPTED)
+            .annotate(
+                newest=models.Window(
+                    RowNumber(),
+                    partition_by=[models.F("project_id")],
+                    order_by=[models.F("audit_date").desc(), models.F("pk").desc()],
+                )
+            )
+            .filter(newest=1)
+        )
+        return Audit.objects.filter(pk__in=models.Subquery(ranked.values("pk")))
 
     def visible_to(self, membership):
         """Audits a member may read; see the roles table in DESIGN.md."""
@@ -173,24 +193,102 @@ class Evidence(models.Model):
         return self.title
 
 
+class ActionQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(audit__partnership=partnership)
+
+    def live(self, partnership):
+        """The delivery plan: actions of each project's latest accepted audit.
+
+        An older audit's actions were carried forward into the newer one, so only the
+        latest accepted audit's actions are still being delivered.
+        """
+        return self.filter(
+            audit__in=Audit.objects.filter(partnership=partnership).latest_accepted()
+        )
+
+    def open(self):
+        return self.filter(status__in=Action.OPEN)
+
+    def overdue(self, today):
+        return self.open().filter(due_date__lt=today)
+
+
 class Action(models.Model):
-    """One step of the action plan: what, who, by when."""
+    """One step of the action plan: what, who, by when, and how it is going."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        NOT_GOING_AHEAD = "not_going_ahead", "Not going ahead"
+
+    OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="actions")
     what = models.TextField()
+    # A name typed in; when `owner` is set this is their name at the time.
     who = models.CharField(max_length=150)
+    owner = models.ForeignKey(
+        Membership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_actions",
+        help_text="A person in the partnership responsible for the action.",
+    )
     due_date = models.DateField("by when")
-    done = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    done_on = models.DateField("date done", null=True, blank=True)
     carried_forward = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
         return self.what[:60]
+
+    @property
+    def done(self):
+        return self.status == self.Status.DONE
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN
+
+    def is_overdue(self, today):
+        return self.is_open and self.due_date < today
+
+    @property
+    def owner_name(self):
+        if self.owner_id and self.owner.user_id:
+            return self.owner.user.get_full_name()
+        return self.who
+
+
+class ActionUpdate(models.Model):
+    """A dated progress note on an action: who wrote it, the status it set, and when."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=20, choices=Action.Status.choices)
+    note = models.TextField(blank=True)
+    done_on = models.DateField(null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.at:%Y-%m-%d}"
 
 
 class ReviewComment(models.Model):

@@ -17,6 +17,7 @@ from principles.models import current_framework
 
 from .models import (
     Action,
+    ActionUpdate,
     Audit,
     AuditEvent,
     AuditPerson,
@@ -145,12 +146,15 @@ def audit_start(*, project, by, membership, carry_forward=False):
                 designation=person.designation,
                 position=person.position,
             )
-        for action in previous.actions.filter(done=False):
+        # The action plan lives on: what is not done (or dropped) comes across as it stands.
+        for action in previous.actions.filter(status__in=Action.OPEN):
             Action.objects.create(
                 audit=audit,
                 what=action.what,
                 who=action.who,
+                owner_id=action.owner_id,
                 due_date=action.due_date,
+                status=action.status,
                 carried_forward=True,
                 position=action.position,
             )
@@ -245,7 +249,13 @@ def audit_summary_save(
         )
         before = (action.what, action.who, action.due_date, action.done, action.position)
         action.what, action.who, action.due_date = row["what"], row["who"], row["due_date"]
-        action.done = row.get("done", False)
+        if "owner" in row:
+            action.owner = row["owner"]
+        if row.get("done"):
+            if action.status != Action.Status.DONE:
+                action.status, action.done_on = Action.Status.DONE, timezone.localdate()
+        elif action.status == Action.Status.DONE:
+            action.status, action.done_on = Action.Status.IN_PROGRESS, None
         action.position = position
         was_carried = action.carried_forward
         action.carried_forward = bool(action.carried_forward and unchanged)
@@ -447,3 +457,50 @@ def audit_accept(*, audit, membership, by, comments=None):
     audit.save()
     AuditEvent.objects.create(audit=audit, kind=AuditEvent.Kind.ACCEPTED, by=by)
     return audit
+
+
+# The action plan after acceptance -----------------------------------------------------
+
+
+def can_update_action(action, membership):
+    """The service's leads, the owner, commissioners and admins; the audit's state aside.
+
+    Board members and family partners read only.
+    """
+    if action.owner_id and action.owner_id == membership.pk and membership.active:
+        return True
+    return membership.may_work_on(action.audit.project.service_id)
+
+
+@transaction.atomic
+def action_update(*, action, membership, by, status, note="", done_on=None, owner=None, who=""):
+    """Record progress on an action of an accepted audit (or any audit), with a dated note.
+
+    Every change is kept: the note in the action's updates, the fields in its history.
+    """
+    action = Action.objects.select_for_update().select_related("audit__project").get(pk=action.pk)
+    if not can_update_action(action, membership):
+        raise AuditError("Your role does not allow you to update this action.")
+    if status not in Action.Status.values:
+        raise AuditError("Choose the status of the action.")
+    if owner is not None and owner.partnership_id != action.audit.partnership_id:
+        raise AuditError("Choose a person in this partnership.")
+    if status == Action.Status.DONE and done_on is None:
+        done_on = timezone.localdate()
+    if status != Action.Status.DONE:
+        done_on = None
+    new_who = owner.user.get_full_name() if owner is not None else (who.strip() or action.who)
+    changed = (
+        status != action.status
+        or done_on != action.done_on
+        or (owner.pk if owner else None) != action.owner_id
+        or new_who != action.who
+    )
+    if not changed and not note.strip():
+        raise AuditError("Nothing has changed: choose a new status or write a progress note.")
+    action.status, action.done_on = status, done_on
+    action.owner, action.who = owner, new_who
+    action.save()
+    return ActionUpdate.objects.create(
+        action=action, status=status, note=note.strip(), done_on=done_on, by=by
+    )

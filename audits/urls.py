@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_delivery
 
 app_name = "audits"
 
@@ -27,4 +27,9 @@ urlpatterns = [
         name="evidence_remove",
     ),
     path("reviews/", views.review_list, name="review_list"),
+    # The action plan after acceptance, and the audit programme.
+    path("actions/", views_delivery.action_list, name="action_list"),
+    path("actions/export.xlsx", views_delivery.action_export, name="action_export"),
+    path("actions/<int:pk>/", views_delivery.action_detail, name="action_detail"),
+    path("programme/", views_delivery.programme_view, name="programme"),
 ]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.access import ALL_ROLES, AUDIT_EDITORS, REVIEWERS, partnership_view
-from partnership.models import Project, SecurityEvent
+from partnership.models import Membership, Project, SecurityEvent
 from partnership.security import security_event_record
 
 from . import services
@@ -402,19 +402,35 @@ def audit_summary(request, pk):
     )
     actions = list(audit.actions.all())
     initial_actions = [
-        {"id": a.pk, "what": a.what, "who": a.who, "due_date": a.due_date, "done": a.done}
+        {
+            "id": a.pk,
+            "what": a.what,
+            "who": "" if a.owner_id else a.who,
+            "owner": str(a.owner_id or ""),
+            "due_date": a.due_date,
+            "done": a.done,
+        }
         for a in actions
     ]
     carried = {a.pk for a in actions if a.carried_forward}
+    action_kwargs = {
+        "audit_date": audit.audit_date,
+        "carried_dates": {a.pk: a.due_date for a in actions if a.carried_forward},
+        "people": list(
+            Membership.objects.filter(partnership=request.partnership, active=True)
+            .select_related("user")
+            .order_by("user__full_name", "user__email")
+        ),
+    }
     if request.method == "POST":
         form = SummaryForm(request.POST, outcomes=outcomes)
-        formset = ActionFormSet(request.POST, prefix="actions")
+        formset = ActionFormSet(request.POST, prefix="actions", form_kwargs=action_kwargs)
         if "add_action" in request.POST and formset.is_valid():
             data = request.POST.copy()
             data["actions-TOTAL_FORMS"] = str(int(data.get("actions-TOTAL_FORMS", 1)) + 1)
             form, formset = (
                 SummaryForm(data, outcomes=outcomes),
-                ActionFormSet(data, prefix="actions"),
+                ActionFormSet(data, prefix="actions", form_kwargs=action_kwargs),
             )
         elif form.is_valid() and formset.is_valid():
             rows = [f.cleaned_data for f in formset if not f.is_blank]
@@ -459,7 +475,9 @@ def audit_summary(request, pk):
             },
             outcomes=outcomes,
         )
-        formset = ActionFormSet(initial=initial_actions + [{}], prefix="actions")
+        formset = ActionFormSet(
+            initial=initial_actions + [{}], prefix="actions", form_kwargs=action_kwargs
+        )
     return render(
         request,
         "audits/summary.html",

@@ -80,8 +80,8 @@ def build_partnership(cursor, slug, framework_id, levels, outcomes):
     )
     cursor.execute(
         "INSERT INTO partnership_service "
-        "(partnership_id, organisation_id, name, description, active) "
-        "SELECT o.partnership_id, o.id, 'Service ' || g, '', true "
+        "(partnership_id, organisation_id, name, description, active, created_at) "
+        "SELECT o.partnership_id, o.id, 'Service ' || g, '', true, now() - interval '6 years' "
         "FROM partnership_organisation o, generate_series(1, %s) g WHERE o.partnership_id = %s",
         [SERVICES // ORGANISATIONS, partnership],
     )
@@ -120,9 +120,10 @@ def build_partnership(cursor, slug, framework_id, levels, outcomes):
     )
     cursor.execute(
         "INSERT INTO audits_action "
-        "(audit_id, what, who, due_date, done, carried_forward, position) "
+        "(audit_id, what, who, due_date, status, carried_forward, position, updated_at) "
         "SELECT a.id, 'Share the findings with families', 'Service lead', a.audit_date + 90, "
-        "a.id %% 2 = 0, false, 0 FROM audits_audit a WHERE a.partnership_id = %s",
+        "CASE WHEN a.id %% 2 = 0 THEN 'done' ELSE 'not_started' END, false, 0, now() "
+        "FROM audits_audit a WHERE a.partnership_id = %s",
         [partnership],
     )
     return partnership

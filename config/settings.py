@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "principles",
     "audits",
     "reporting",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -325,3 +326,13 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Reminders (review dates, actions, audits waiting for review, weekly summary) ---------
+# One daily job in the partnership's time: CELERY_TIMEZONE is Europe/London, so beat's
+# crontab follows the clock change and runs once on each day, 23 and 25 hour days too.
+# The job fans out one task per partnership; the sent log makes a second run harmless.
+
+REMINDERS_HOUR = env.int("REMINDERS_HOUR", default=7)
+CELERY_BEAT_SCHEDULE["daily-reminders"] = {
+    "task": "audits.tasks.reminders_daily",
+    "schedule": crontab(hour=REMINDERS_HOUR, minute=0),
+}

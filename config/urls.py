@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from notifications import views as notification_views
 from partnership import views as partnership_views
 from partnership import views_public
 
@@ -8,6 +9,16 @@ urlpatterns = [
     path("healthz", views_public.healthz, name="healthz"),
     path("readyz", views_public.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path(
+        "accounts/notifications/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
+        "accounts/email-preferences/<str:token>/",
+        notification_views.email_preferences,
+        name="email_preferences",
+    ),
     path("accounts/", include("allauth.urls")),
     path("invitations/<str:token>/", views_public.invitation_accept, name="invitation_accept"),
     path("session/keep-alive", views_public.keep_alive, name="keep_alive"),
@@ -15,5 +26,6 @@ urlpatterns = [
     path("<slug:slug>/", include("reporting.urls")),
     path("<slug:slug>/", include("audits.urls")),
     path("<slug:slug>/", include("principles.urls")),
+    path("<slug:slug>/", include("notifications.urls")),
     path("<slug:slug>/", include("partnership.urls")),
 ]

@@ -188,6 +188,8 @@ class Service(models.Model):
     name = models.CharField(max_length=150)
     description = models.TextField(blank=True)
     active = models.BooleanField(default=True)
+    # When the service was added: a service never audited is due 12 months later.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ServiceQuerySet.as_manager()
 

@@ -165,11 +165,8 @@ def reviews_due(partnership, filters, days=60, today=None):
 
 def actions_overdue(partnership, filters, today=None):
     today = today or timezone.localdate()
-    return Action.objects.filter(
-        audit_id__in=portfolio_ids(partnership, filters),
-        done=False,
-        due_date__lt=today,
-    )
+    # The same rule as the Actions page: not started or in progress, due before today.
+    return Action.objects.filter(audit_id__in=portfolio_ids(partnership, filters)).overdue(today)
 
 
 def headline(partnership, filters, today=None):

@@ -52,6 +52,13 @@ def review_page(page, base):
     page.wait_for_load_state()
 
 
+def lead_action(page, base):
+    """The first action the lead owns, from their home page."""
+    page.goto(f"{base}/york/")
+    page.locator("table a[href*='/actions/']").first.click()
+    page.wait_for_load_state()
+
+
 # (file name, account, path or a function of the page that navigates there); a name
 # ending in -320 is taken 320 px wide, the narrowest screen the pages must fit.
 SHOTS = [
@@ -75,6 +82,11 @@ SHOTS = [
     ("review-page", "commissioner@york.example", review_page),
     ("dashboard", "commissioner@york.example", "/york/portfolio/"),
     ("framework", "board@york.example", "/york/framework/"),
+    ("actions", "commissioner@york.example", "/york/actions/"),
+    ("programme", "commissioner@york.example", "/york/programme/"),
+    ("action-page", "lead@york.example", lead_action),
+    ("notifications", "lead@york.example", "/york/notifications/"),
+    ("reminder-settings", "admin@york.example", "/york/reminders/settings/"),
 ]
 
 

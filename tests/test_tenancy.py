@@ -12,12 +12,12 @@ from partnership.models import Role
 from tests.factories.principles import FrameworkFactory
 
 # URL names open without signing in, or handled by the sign-in library itself.
-PUBLIC = {"healthz", "readyz", "invitation_accept"}
+PUBLIC = {"healthz", "readyz", "invitation_accept", "email_preferences"}
 # Platform operators only (Django staff); not partnership pages.
 PLATFORM_NAMESPACES = {"admin"}
 AUTH_LIBRARY_MODULE_PREFIXES = ("allauth.",)
 # Pages outside any partnership that need a signed-in person.
-SIGNED_IN = {"chooser", "keep_alive"}
+SIGNED_IN = {"chooser", "keep_alive", "notification_preferences"}
 
 # Partnership pages with no object in the URL.
 PARTNERSHIP_PAGES = {
@@ -42,6 +42,13 @@ PARTNERSHIP_PAGES = {
     "reporting:pack_list",
     "reporting:pack_create",
     "reporting:meeting_list",
+    # Reminders, the action plan after acceptance and the programme.
+    "audits:action_list",
+    "audits:action_export",
+    "audits:programme",
+    "notifications:list",
+    "notifications:problems",
+    "notifications:settings",
 }
 
 # Partnership pages about one object: how to find that object in an area.
@@ -77,6 +84,9 @@ OBJECT_PAGES = {
     "reporting:pack_html": lambda a: pack_of(a, ready=True),
     "reporting:pack_retry": lambda a: pack_of(a, failed=True),
     "reporting:meeting_remove": lambda a: meeting_of(a),
+    # Reminders, the action plan after acceptance and the programme.
+    "audits:action_detail": lambda a: action_of(a),
+    "notifications:open": lambda a: notification_of(a),
 }
 
 # How an object fills in a URL, where it is not simply `pk`.
@@ -135,6 +145,25 @@ def meeting_of(area):
 
     return BoardMeeting.objects.create(
         partnership=area.partnership, date=timezone.localdate() + timedelta(days=30)
+    )
+
+
+def action_of(area):
+    from tests.factories.audits import accepted_audit
+
+    return accepted_audit(area).actions.get()
+
+
+def notification_of(area):
+    from notifications.delivery import notify
+
+    # Addressed to the member of every role in turn would need one each; the admin's is
+    # enough to prove another partnership's id is the same as no id for everyone.
+    return notify(
+        partnership=area.partnership,
+        recipient=area.members[Role.ADMIN].user,
+        title="Review due",
+        url=f"/{area.partnership.slug}/",
     )
 
 
@@ -197,6 +226,10 @@ HOSTILE_POST = {
     "decision": "accept",
     "comment_overall": "Changed",
     "carry_forward": "0",
+    "status": "done",
+    "who": "Changed",
+    "review_offsets": "1",
+    "all_read": "1",
 }
 
 
@@ -207,7 +240,8 @@ def row_counts():
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in ("partnership", "principles", "audits", "reporting")
+        if model._meta.app_label
+        in ("partnership", "principles", "audits", "reporting", "notifications")
         and model._meta.label != "partnership.SecurityEvent"
     }
 

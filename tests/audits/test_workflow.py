@@ -219,7 +219,7 @@ def test_second_save_of_a_principle_is_a_conflict(area):
 def test_carry_forward_copies_levels_notes_and_open_actions(area):
     admin = area.members[Role.ADMIN]
     old = accepted_audit(area)
-    old.actions.create(what="Done already", who="X", due_date=timezone.localdate(), done=True)
+    old.actions.create(what="Done already", who="X", due_date=timezone.localdate(), status="done")
     new = services.audit_start(
         project=area.project, by=admin.user, membership=admin, carry_forward=True
     )
