@@ -535,3 +535,10 @@ def test_project_description_has_a_limit(client_for, area):
         },
     ).content.decode()
     assert "must be 5,000 characters or fewer" in html
+
+
+def test_summary_page_says_the_outcome_has_its_own_scale(client_for, area, lead):
+    audit = start_audit(area, lead)
+    html = client_for(area, Role.SERVICE_LEAD).get(u(audit, "summary")).content.decode()
+    assert 'id="outcome-scale"' in html
+    assert "The overall outcome has its own scale" in html
