@@ -248,8 +248,7 @@ if REDIS_URL:
     }
 else:
     # A broker that needs no server, so the embedded default still runs real workers.
-    # The filesystem transport needs no host; naming one saves kombu warning about it.
-    CELERY_BROKER_URL = "filesystem://localhost//"
+    CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -287,15 +286,22 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Django's own console handler would print every message a second time through
         # the root logger's; one handler, the root's, prints everything once.
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django": {
+            "handlers": [],
+            "level": env.str("DJANGO_LOG_LEVEL", default="INFO"),
+            "propagate": True,
+        },
         "django.request": {"filters": ["no_traceback_for_refusals"]},
     },
 }
 
-# A calm terminal and the product's own pages under `make run` (issue: what a new user
-# stumbled over). Emails printed by the console backend in a worker are information,
-# not warnings; DJANGO_DEBUG_PAGES=1 brings back Django's debug page for a 404.
+# A calm terminal and the product's own pages under `make run`. Emails printed by the
+# console backend in a worker are information, not warnings; DJANGO_DEBUG_PAGES=1 brings
+# back Django's debug page for a 404.
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
+if CELERY_BROKER_URL == "filesystem://":
+    # The filesystem transport needs no host; naming one stops kombu warning about it.
+    CELERY_BROKER_URL = "filesystem://localhost//"
 DEBUG_ERROR_PAGES = env.bool("DJANGO_DEBUG_PAGES", default=False)
 if DEBUG and not DEBUG_ERROR_PAGES:
     MIDDLEWARE = ["config.dev.ProductNotFoundPage", *MIDDLEWARE]

@@ -535,3 +535,47 @@ def test_project_description_has_a_limit(client_for, area):
         },
     ).content.decode()
     assert "must be 5,000 characters or fewer" in html
+
+
+def test_summary_page_says_the_outcome_has_its_own_scale(client_for, area, lead):
+    audit = start_audit(area, lead)
+    html = client_for(area, Role.SERVICE_LEAD).get(u(audit, "summary")).content.decode()
+    assert 'id="outcome-scale"' in html
+    assert "The overall outcome has its own scale" in html
+
+
+def test_continuing_an_audit_is_one_click_from_the_project_and_the_audit_list(
+    client_for, area, lead
+):
+    audit = start_audit(area, lead)
+    task_list = u(audit, "task_list")
+    lead_client = client_for(area, Role.SERVICE_LEAD)
+    project = lead_client.get(
+        reverse(
+            "partnership:project_detail",
+            kwargs={"slug": area.partnership.slug, "pk": area.project.pk},
+        )
+    ).content.decode()
+    assert "finish it before starting another" in project
+    assert f'href="{task_list}">Continue the audit</a>' in project
+    audits = lead_client.get(
+        reverse("audits:audit_list", kwargs={"slug": area.partnership.slug})
+    ).content.decode()
+    assert f'href="{task_list}">{area.project.title}' in audits
+    # Once submitted it cannot be edited: the project page says what it is waiting for.
+    services.audit_submit(
+        audit=fill_audit(audit, lead),
+        membership=lead,
+        by=lead.user,
+        name="Sam",
+        designation="Lead",
+        confirmed=True,
+    )
+    project = lead_client.get(
+        reverse(
+            "partnership:project_detail",
+            kwargs={"slug": area.partnership.slug, "pk": area.project.pk},
+        )
+    ).content.decode()
+    assert "Continue the audit" not in project
+    assert "waiting for review" in project

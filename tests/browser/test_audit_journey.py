@@ -374,6 +374,27 @@ def test_audit_is_filled_in_submitted_returned_resubmitted_and_accepted_by_keybo
         page.goto(base + path)
         expect(page).to_have_url(view_url)
 
+    # The history tells the story in words, with the review comment and the answer.
+    page.goto(base + "history/")
+    expect(
+        page.get_by_role("heading", name="Review comment on principle 3", exact=True)
+    ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Response to the review comment on principle 3")
+    ).to_be_visible()
+    expect(page.get_by_text("Returned for changes").first).to_be_visible()
+    expect(page.get_by_text("changes_requested")).to_have_count(0)
+    axe(page, "history")
+    # The other page kinds a lead reaches from the navigation.
+    press(page, page.get_by_role("link", name="Audits", exact=True))
+    expect(page).to_have_url(re.compile(r"/audits/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audits")
+    axe(page, "audit list")
+    press(page, page.get_by_role("link", name="Framework", exact=True))
+    expect(page).to_have_url(re.compile(r"/framework/$"))
+    expect(page.locator("#outcome-scale")).to_contain_text("has its own scale")
+    axe(page, "framework")
+
     audit.refresh_from_db()
     assert audit.status == Audit.Status.ACCEPTED
     assert audit.signed_name == "Nia Lead"

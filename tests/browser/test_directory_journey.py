@@ -103,6 +103,16 @@ def test_admin_builds_directory_and_invited_lead_sees_project(new_page, axe, set
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("An invitation has been sent to new.lead@york.example")).to_be_visible()
     axe(page, "people list with invitation")
+    # Withdrawing cannot be undone, so it asks first; going back changes nothing.
+    page.get_by_role("link", name=re.compile("^Withdraw")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Withdraw the invitation")
+    axe(page, "withdraw invitation confirmation")
+    page.get_by_role("link", name="Cancel").click()
+    # A page that does not exist is the product's own page, not a crash.
+    page.goto("/no-such-partnership/")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    axe(page, "page not found")
+    page.go_back()
 
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/invitations/\S+/", mail.outbox[0].body).group(0)

@@ -186,3 +186,26 @@ def test_board_member_and_service_lead_dashboards(york, role, new_page, axe):
     else:
         expect(heat_map_services(page)).to_have_count(3)
     axe(page, f"dashboard as {role}")
+    page.goto("/york/")
+    expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
+    axe(page, f"home as {role}")
+
+
+def test_a_custom_period_that_ends_before_it_starts_is_an_error(york, new_page, axe):
+    page = new_page()
+    sign_in(page, "commissioner@york.example")
+    page.goto(DASHBOARD + "?period=custom")
+    for legend, (day, month, year) in (
+        ("From (custom period)", ("1", "6", "2025")),
+        ("To (custom period)", ("1", "5", "2025")),
+    ):
+        group = page.get_by_role("group", name=legend)
+        group.get_by_label("Day").fill(day)
+        group.get_by_label("Month").fill(month)
+        group.get_by_label("Year").fill(year)
+    page.get_by_role("button", name="Apply filters").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The ‘to’ date must be the same as or after the ‘from’ date")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile("^Error: "))
+    axe(page, "dashboard, custom period ending before it starts")

@@ -105,3 +105,16 @@ def test_page_is_printable(client_for, area):
     assert "size: A4 landscape" in html
     assert 'class="govuk-table app-rubric__table"' in html
     assert '<th scope="row" class="govuk-table__header">' in html
+
+
+def test_framework_page_says_the_outcome_has_its_own_scale(client_for, area):
+    html = (
+        client_for(area, "board_member")
+        .get(reverse("principles:framework_current", kwargs={"slug": area.partnership.slug}))
+        .content.decode()
+    )
+    assert "The overall outcome has its own scale (Requires Improvement, Good, Outstanding)" in html
+    assert (
+        "separate from the levels of each principle (Room for Improvement, Good, Excellent)" in html
+    )
+    assert "Outstanding is suggested when at least 4 principles are Excellent" in html
