@@ -16,16 +16,19 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import Audit
+from audits.models import Action, Audit
 from partnership.models import Invitation, Role, Service
 
 from . import selectors
 from .filters import parse_filters
+from .models import BoardPack
 
 # How many rows a section lists before "See all"; the count always covers them all.
 SHOWN = 5
 # How far ahead a review counts as "due soon".
 DUE_SOON_DAYS = 60
+# How far ahead an action counts as due (as the reminders' first notice).
+ACTIONS_DUE_DAYS = 14
 
 
 @dataclass
@@ -173,7 +176,46 @@ def actions_overdue(membership, today):
     )
 
 
+def own_actions_due(membership, today):
+    """Open actions the lead owns, or that nobody in the partnership owns on their
+    services, due within a fortnight or already overdue."""
+    mine = Q(owner=membership) | Q(
+        owner__isnull=True, audit__project__service__in=membership.services.filter(active=True)
+    )
+    actions = (
+        Action.objects.live(membership.partnership)
+        .open()
+        .filter(mine, due_date__lte=today + timezone.timedelta(days=ACTIONS_DUE_DAYS))
+        .select_related("audit__project")
+        .order_by("due_date", "pk")
+    )
+    section = _section(
+        "own_actions",
+        "Your actions due",
+        actions,
+        more_url=_url(membership, "audits:action_list") + "?status=open",
+        more_label="See all actions",
+    )
+    if section:
+        for action in section.items:
+            action.overdue = action.due_date < today
+    return section
+
+
 # Board members ---------------------------------------------------------------------------
+
+
+def board_packs(membership, today):
+    packs = BoardPack.objects.filter(
+        partnership_id=membership.partnership_id, status=BoardPack.Status.READY
+    ).order_by("-created_at", "-pk")
+    return _section(
+        "packs",
+        "Board packs ready to read",
+        packs,
+        more_url=_url(membership, "reporting:pack_list"),
+        more_label="See all board packs",
+    )
 
 
 def latest_accepted(membership, today):
@@ -232,9 +274,15 @@ def services_without_lead(membership, today):
 
 
 SECTIONS = {
-    Role.SERVICE_LEAD: [returned_to_lead, drafts_in_progress, reviews_overdue, reviews_due_soon],
+    Role.SERVICE_LEAD: [
+        returned_to_lead,
+        drafts_in_progress,
+        reviews_overdue,
+        reviews_due_soon,
+        own_actions_due,
+    ],
     Role.COMMISSIONER: [waiting_for_review, reviews_overdue, actions_overdue],
-    Role.BOARD_MEMBER: [latest_accepted],
+    Role.BOARD_MEMBER: [board_packs, latest_accepted],
     Role.ADMIN: [pending_invitations, services_without_lead],
     Role.FAMILY_PARTNER: [],
 }

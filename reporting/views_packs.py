@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partnership.access import MANAGERS, partnership_view
-from partnership.models import Role
+from partnership.models import Role, SecurityEvent
+from partnership.security import security_event_record
 
 from . import packs, selectors, services
 from .filters import parse_filters
@@ -155,7 +156,14 @@ def _stream(request, pack, field, content_type, attachment):
 def pack_download(request, pk):
     """The PDF, streamed after the access check."""
     pack = _pack(request, pk)
-    return _stream(request, pack, pack.file, "application/pdf", True)
+    response = _stream(request, pack, pack.file, "application/pdf", True)
+    if isinstance(response, FileResponse):
+        security_event_record(
+            kind=SecurityEvent.Kind.BOARD_PACK_DOWNLOADED,
+            request=request,
+            detail={"pack": pack.pk, "period": pack.period_label},
+        )
+    return response
 
 
 @partnership_view(PACK_ROLES)

@@ -193,3 +193,35 @@ def test_home_page_queries_do_not_grow_with_the_work_waiting(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(url).content.decode()
     assert "See all" in html
+
+
+def test_lead_sees_their_actions_due_and_overdue(area, client_for):
+    audit = accepted_audit(area)
+    today = timezone.localdate()
+    action = audit.actions.get()
+    audit.actions.update(due_date=today - timedelta(days=2))
+    html = panel(home(client_for, area, Role.SERVICE_LEAD))
+    assert "Your actions due (1)" in html
+    assert f"/actions/{action.pk}/" in html
+    assert "was due" in html
+    # Done actions, and actions due well ahead, need nothing yet.
+    audit.actions.update(due_date=today + timedelta(days=40))
+    assert "Your actions due" not in panel(home(client_for, area, Role.SERVICE_LEAD))
+
+
+def test_board_member_sees_board_packs_that_are_ready(area, client_for):
+    from reporting.models import BoardPack
+
+    ready = BoardPack.objects.create(
+        partnership=area.partnership,
+        dedupe_key="attention-ready",
+        period_label="Financial year 2026–27",
+        status=BoardPack.Status.READY,
+    )
+    BoardPack.objects.create(
+        partnership=area.partnership, dedupe_key="attention-queued", status=BoardPack.Status.QUEUED
+    )
+    html = panel(home(client_for, area, Role.BOARD_MEMBER))
+    assert "Board packs ready to read (1)" in html
+    assert f"/board-packs/{ready.pk}/" in html
+    assert "Financial year 2026–27" in html

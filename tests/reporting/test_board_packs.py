@@ -425,3 +425,14 @@ def test_pack_pages_take_a_bounded_number_of_queries(
         assert client.get(pack.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
         client.get(reverse("reporting:pack_status", args=[area.partnership.slug, pack.pk]))
+
+
+def test_downloading_a_pack_is_in_the_security_log(area, made):
+    from partnership.models import SecurityEvent
+
+    client, pack = made
+    download(client, pack)
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.BOARD_PACK_DOWNLOADED)
+    assert event.partnership == area.partnership
+    assert event.user == area.members[Role.COMMISSIONER].user
+    assert event.detail["pack"] == pack.pk
