@@ -60,3 +60,18 @@ def structure_elements(data):
 
 def headings_in(html):
     return re.findall(r"<h([1-6])[\s>]", html)
+
+
+def fonts_of(data):
+    """{font name: embedded?} for every font the pages use."""
+    fonts = {}
+    for page in reader(data).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts[str(font["/BaseFont"]).split("+")[-1]] = embedded
+    return fonts

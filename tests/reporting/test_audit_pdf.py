@@ -7,7 +7,7 @@ from audits.models import Evidence
 from partnership.models import Role
 from tests.factories.audits import accepted_audit, fill_audit, start_audit
 
-from .pdf_helpers import headings_in, outline_titles, squash, structure_elements, text_of
+from .pdf_helpers import fonts_of, headings_in, outline_titles, squash, structure_elements, text_of
 
 
 def pdf_of(client, audit):
@@ -77,6 +77,10 @@ def test_pdf_is_tagged_with_language_title_and_outline(client_for, area, accepte
     assert str(root["/Lang"]).lower() == "en-gb"
     project = accepted.project
     assert pdf.metadata.title == f"Audit of {project.title}: {project.service.name}"
+    # Free fonts, embedded; never GOV.UK Transport.
+    fonts = fonts_of(data)
+    assert fonts and all(name.startswith("DejaVu") for name in fonts), fonts
+    assert all(fonts.values())
     tags = [tag for tag, _ in structure_elements(data)]
     assert "/Table" in tags and "/TH" in tags and "/H1" in tags and "/H2" in tags
     html = client.get(
