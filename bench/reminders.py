@@ -145,6 +145,7 @@ def main():
         due = sum(r[2]["due"] for r in results)
         sent = sum(r[2]["sent"] for r in results)
         emails = sum(r[3] for r in results)
+        cpu = sum(r[4] for r in results)
         print(
             f"\n{label}: {wall:.1f} s wall time for {len(results)} partnerships, "
             f"{WORKERS} worker processes"
@@ -154,6 +155,11 @@ def main():
             f"max {max(queries)} (fixed reads plus inserts in batches of 1,000 rows)"
         )
         print(f"  reminders owed {due:,}; emails sent {emails:,} (reported {sent:,})")
+        print(
+            f"  CPU time of the tasks in the worker processes: {cpu:.1f} s "
+            f"({cpu / len(results):.2f} s per partnership; PostgreSQL's own time not included); "
+            f"machine load average (1 min) at the end: {os.getloadavg()[0]:.1f}"
+        )
         if label == "First run":
             biggest = max(results, key=lambda r: r[2]["due"])
             smallest = min(results, key=lambda r: r[2]["due"])
@@ -183,9 +189,10 @@ def run_one(partnership_id):
         count += 1
         return execute(sql, params, many, context)
 
+    cpu = time.process_time()
     with connection.execute_wrapper(counter):
         result = tasks.reminders_for_partnership(partnership_id, DAY.isoformat())
-    return partnership_id, count, result, len(mail.outbox)
+    return partnership_id, count, result, len(mail.outbox), time.process_time() - cpu
 
 
 def run_all(ids):

@@ -82,7 +82,7 @@ def _claim(queryset):
         )
     return list(
         SentReminder.objects.filter(claim=token)
-        .select_related("recipient", "partnership")
+        .select_related("recipient")
         .order_by("recipient_id", "pk")
     )
 
