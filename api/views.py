@@ -20,6 +20,7 @@ from partnership import services as directory
 from partnership.access import ALL_ROLES, MANAGERS, PORTFOLIO_VIEWERS
 from partnership.forms import OrganisationForm, ProjectForm, ServiceForm
 from partnership.models import Organisation, Project, Service
+from principles.models import Framework
 from principles.selectors import frameworks_for_display
 from reporting.filters import parse_filters
 
@@ -46,6 +47,12 @@ WRITE_ERRORS = ERRORS
 class ScopedViewSet(PartnershipScopedMixin, viewsets.GenericViewSet):
     filter_backends = [DjangoFilterBackend, StrictOrdering]
     lookup_value_converter = "int"
+    model = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema is built without a request
+            return self.model.objects.none()
+        return self.scoped_queryset()
 
 
 # --- directory -----------------------------------------------------------------------
@@ -95,35 +102,24 @@ def _value(validated, instance, name, default=None):
     return getattr(instance, name, default) if instance is not None else default
 
 
-def _directory_schema(kind, write_serializer, read_serializer):
+def _doc(summary, response, errors=READ_ERRORS, request=None, status_code=200):
+    return extend_schema(
+        summary=summary,
+        parameters=[SLUG],
+        request=request,
+        responses={status_code: response, **errors},
+    )
+
+
+def _directory_schema(kind, write, read):
+    article = "an" if kind[0] in "aeiou" else "a"
     return extend_schema_view(
-        list=extend_schema(
-            summary=f"List {kind}s",
-            parameters=[SLUG],
-            responses={200: read_serializer(many=True), **READ_ERRORS},
-        ),
-        retrieve=extend_schema(
-            summary=f"One {kind}",
-            parameters=[SLUG],
-            responses={200: read_serializer, **READ_ERRORS},
-        ),
-        create=extend_schema(
-            summary=f"Add an {kind} (admins)" if kind[0] in "aeiou" else f"Add a {kind} (admins)",
-            parameters=[SLUG],
-            request=write_serializer,
-            responses={201: read_serializer, **WRITE_ERRORS},
-        ),
-        update=extend_schema(
-            summary=f"Change a {kind} (admins)",
-            parameters=[SLUG],
-            request=write_serializer,
-            responses={200: read_serializer, **WRITE_ERRORS},
-        ),
-        partial_update=extend_schema(
-            summary=f"Change some fields of a {kind} (admins)",
-            parameters=[SLUG],
-            request=write_serializer,
-            responses={200: read_serializer, **WRITE_ERRORS},
+        list=_doc(f"List {kind}s", read(many=True)),
+        retrieve=_doc(f"One {kind}", read),
+        create=_doc(f"Add {article} {kind} (admins)", read, WRITE_ERRORS, write, 201),
+        update=_doc(f"Change {article} {kind} (admins)", read, WRITE_ERRORS, write),
+        partial_update=_doc(
+            f"Change some fields of {article} {kind} (admins)", read, WRITE_ERRORS, write
         ),
     )
 
@@ -142,7 +138,9 @@ class OrganisationViewSet(
     form_class = OrganisationForm
     write_serializer_class = s.OrganisationWriteSerializer
 
-    def get_queryset(self):
+    model = Organisation
+
+    def scoped_queryset(self):
         return Organisation.objects.for_partnership(self.request.partnership)
 
     def form_data(self, v, instance):
@@ -176,7 +174,9 @@ class ServiceViewSet(
     form_class = ServiceForm
     write_serializer_class = s.ServiceWriteSerializer
 
-    def get_queryset(self):
+    model = Service
+
+    def scoped_queryset(self):
         return Service.objects.for_partnership(self.request.partnership).select_related(
             "organisation"
         )
@@ -220,7 +220,9 @@ class ProjectViewSet(
     form_class = ProjectForm
     write_serializer_class = s.ProjectWriteSerializer
 
-    def get_queryset(self):
+    model = Project
+
+    def scoped_queryset(self):
         return Project.objects.visible_to(self.request.membership).select_related("service")
 
     def form_data(self, v, instance):
@@ -272,7 +274,9 @@ class FrameworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     ordering_fields = ["id", "title", "version"]
     ordering = ["title", "-version"]
 
-    def get_queryset(self):
+    model = Framework
+
+    def scoped_queryset(self):
         return frameworks_for_display(self.request.partnership)
 
 
@@ -305,7 +309,9 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "partnership": self.request.partnership}
 
-    def get_queryset(self):
+    model = Audit
+
+    def scoped_queryset(self):
         audits = Audit.objects.visible_to(self.request.membership).select_related(
             "project__service__organisation", "outcome"
         )
