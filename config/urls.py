@@ -17,4 +17,5 @@ urlpatterns = [
     path("<slug:slug>/", include("audits.urls")),
     path("<slug:slug>/", include("principles.urls")),
     path("<slug:slug>/", include("partnership.urls")),
+    path("<slug:slug>/", include("api.page_urls")),
 ]
