@@ -110,8 +110,8 @@ def _forget(request):
         default_storage.delete(held["path"])
 
 
-@require_POST
 @partnership_view(MANAGERS)
+@require_POST
 def directory_import_confirm(request):
     """Admins: write the previewed file, all or nothing, checked again as it is now."""
     held = _stored(request)
