@@ -1,3 +1,4 @@
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .models import PartnershipAPIKey
@@ -12,7 +13,8 @@ class PerKeyThrottle(SimpleRateThrottle):
     def allow_request(self, request, view):
         is_key = isinstance(request.auth, PartnershipAPIKey)
         self.scope = "api_key" if is_key else "api_user"
-        self.rate = self.THROTTLE_RATES.get(self.scope)
+        # Read on each request, so a changed setting applies without a restart of the class.
+        self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
         if not self.rate:
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)

@@ -300,7 +300,7 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     service lead their services' and accepted ones; board members accepted ones."""
 
     filterset_class = AuditFilter
-    ordering_fields = ["id", "audit_date", "updated_at", "accepted_at", "submitted_at"]
+    ordering_fields = ["id", "audit_date", "updated_at", "accepted_at", "submitted_at", "status"]
     ordering = ["-updated_at"]
 
     def get_serializer_class(self):
