@@ -13,11 +13,13 @@ from tests.factories.principles import FrameworkFactory
 
 # URL names open without signing in, or handled by the sign-in library itself.
 PUBLIC = {"healthz", "readyz", "invitation_accept"}
+# The API's description (no partnership's data in it).
+PUBLIC |= {"api:schema", "api:swagger", "api:redoc"}
 # Platform operators only (Django staff); not partnership pages.
 PLATFORM_NAMESPACES = {"admin"}
 AUTH_LIBRARY_MODULE_PREFIXES = ("allauth.",)
 # Pages outside any partnership that need a signed-in person.
-SIGNED_IN = {"chooser", "keep_alive", "api:schema", "api:swagger", "api:redoc"}
+SIGNED_IN = {"chooser", "keep_alive"}
 
 # Partnership pages with no object in the URL.
 PARTNERSHIP_PAGES = {
