@@ -176,6 +176,13 @@ def main():
     from principles.models import current_framework
 
     call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        # The shared builder's INSERT predates this column; on the throwaway benchmark
+        # database a column default fills it the way the model's default would.
+        cursor.execute(
+            "ALTER TABLE partnership_partnership "
+            "ALTER COLUMN accept_needs_another_person SET DEFAULT true"
+        )
     framework = current_framework(None)
     levels = list(framework.levels.order_by("rank").values_list("pk", flat=True))
     outcomes = list(framework.outcomes.order_by("rank").values_list("pk", flat=True))
