@@ -265,12 +265,54 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# --- The API (/api/v1/<partnership>/): keys, throttling, schema ---------------------------
+INSTALLED_APPS += ["rest_framework_api_key", "drf_spectacular_sidecar", "api"]
+# Key requests per key, and session requests per person; a sync past this waits (429).
+API_KEY_RATE = env.str("API_KEY_RATE", default="3600/hour")
+API_USER_RATE = env.str("API_USER_RATE", default="3600/hour")
+API_MAX_PAGE_SIZE = 500
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PartnershipKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerKeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": API_KEY_RATE, "api_user": API_USER_RATE},
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CappedPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Joint Partnership Audit API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Joint Partnership Audit API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Read a partnership's directory, framework, audits and portfolio figures, and change "
+        "its directory. Every path starts with the partnership's web address "
+        "(/api/v1/york/...). Authenticate with `Authorization: Api-Key <key>` (keys are made "
+        "by a partnership admin on the API keys page) or a signed-in browser session."
+    ),
+    "SCHEMA_PATH_PREFIX": r"/api/v1/\{slug\}",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SectorEnum": "partnership.models.Sector",
+        "RoleEnum": "partnership.models.Role",
+        "ProjectStatusEnum": "partnership.models.Project.Status",
+        "AuditStatusEnum": "audits.models.Audit.Status",
+    },
+}
+# --- end of the API block --------------------------------------------------------------
 
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 # How long rendered portfolio figures are kept; any change to the data replaces them sooner.

@@ -22,10 +22,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("invitations/<str:token>/", views_public.invitation_accept, name="invitation_accept"),
     path("session/keep-alive", views_public.keep_alive, name="keep_alive"),
+    path("api/v1/", include("api.urls")),
     path("", partnership_views.chooser, name="chooser"),
     path("<slug:slug>/", include("reporting.urls")),
     path("<slug:slug>/", include("audits.urls")),
     path("<slug:slug>/", include("principles.urls")),
     path("<slug:slug>/", include("notifications.urls")),
     path("<slug:slug>/", include("partnership.urls")),
+    path("<slug:slug>/", include("api.page_urls")),
 ]

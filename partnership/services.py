@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Invitation, Membership, Partnership, Role
+from .models import Invitation, Membership, Organisation, Partnership, Project, Role, Service
 from .tasks import send_invitation_email
 
 
@@ -111,3 +111,67 @@ def directory_set_active(*, obj, active: bool):
     obj.active = active
     obj.save(update_fields=["active"])
     return obj
+
+
+# Creating and changing the directory. The API and the spreadsheet import write only
+# through these; the rules (a name unique within its parent, choices from the same
+# partnership) are checked first by the pages' forms or by the import's own check.
+
+
+@transaction.atomic
+def organisation_create(*, partnership: Partnership, name, sector, active=True):
+    return Organisation.objects.create(
+        partnership=partnership, name=name, sector=sector, active=active
+    )
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, name, sector, active):
+    organisation.name, organisation.sector, organisation.active = name, sector, active
+    organisation.save(update_fields=["name", "sector", "active"])
+    return organisation
+
+
+@transaction.atomic
+def service_create(*, organisation: Organisation, name, description="", active=True):
+    return Service.objects.create(
+        organisation=organisation, name=name, description=description, active=active
+    )
+
+
+@transaction.atomic
+def service_update(*, service: Service, organisation: Organisation, name, description, active):
+    if organisation.partnership_id != service.partnership_id:
+        raise ValueError("A service stays in its partnership")
+    service.organisation, service.name = organisation, name
+    service.description, service.active = description, active
+    service.save()
+    return service
+
+
+@transaction.atomic
+def project_create(
+    *, service: Service, title, description, status, start_date, end_date=None, active=True
+):
+    return Project.objects.create(
+        service=service,
+        title=title,
+        description=description,
+        status=status,
+        start_date=start_date,
+        end_date=end_date,
+        active=active,
+    )
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, service: Service, title, description, status, start_date, end_date, active
+):
+    if service.partnership_id != project.partnership_id:
+        raise ValueError("A project stays in its partnership")
+    project.service, project.title, project.description = service, title, description
+    project.status, project.start_date, project.end_date = status, start_date, end_date
+    project.active = active
+    project.save()
+    return project

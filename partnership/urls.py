@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_security
+from . import views, views_import, views_security
 
 app_name = "partnership"
 
@@ -40,4 +40,13 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    # Loading the directory from a spreadsheet.
+    path("import/", views_import.directory_import, name="directory_import"),
+    path("import/confirm/", views_import.directory_import_confirm, name="directory_import_confirm"),
+    path(
+        "import/template.xlsx",
+        views_import.directory_template_xlsx,
+        name="directory_template_xlsx",
+    ),
+    path("import/template.csv", views_import.directory_template_csv, name="directory_template_csv"),
 ]

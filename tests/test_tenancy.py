@@ -13,6 +13,8 @@ from tests.factories.principles import FrameworkFactory
 
 # URL names open without signing in, or handled by the sign-in library itself.
 PUBLIC = {"healthz", "readyz", "invitation_accept", "email_preferences"}
+# The API's description (no partnership's data in it).
+PUBLIC |= {"api:schema", "api:swagger", "api:redoc"}
 # Platform operators only (Django staff); not partnership pages.
 PLATFORM_NAMESPACES = {"admin"}
 AUTH_LIBRARY_MODULE_PREFIXES = ("allauth.",)
@@ -49,6 +51,12 @@ PARTNERSHIP_PAGES = {
     "notifications:list",
     "notifications:problems",
     "notifications:settings",
+    "partnership:directory_import",
+    "partnership:directory_import_confirm",
+    "partnership:directory_template_xlsx",
+    "partnership:directory_template_csv",
+    "api_keys:list",
+    "api_keys:create",
 }
 
 # Partnership pages about one object: how to find that object in an area.
@@ -87,6 +95,7 @@ OBJECT_PAGES = {
     # Reminders, the action plan after acceptance and the programme.
     "audits:action_detail": lambda a: action_of(a),
     "notifications:open": lambda a: notification_of(a),
+    "api_keys:revoke": lambda a: api_key_of(a),
 }
 
 # How an object fills in a URL, where it is not simply `pk`.
@@ -165,6 +174,19 @@ def notification_of(area):
         title="Review due",
         url=f"/{area.partnership.slug}/",
     )
+
+
+def api_key_of(area):
+    from api.services import api_key_create
+
+    key, _ = api_key_create(
+        partnership=area.partnership,
+        by=area.members[Role.ADMIN].user,
+        name="Nightly sync",
+        role=Role.COMMISSIONER,
+        access="read",
+    )
+    return key
 
 
 def kwargs_for(name, obj):
@@ -247,7 +269,7 @@ def row_counts():
 
 
 def test_every_url_is_known():
-    known = PUBLIC | SIGNED_IN | PARTNERSHIP_PAGES | set(OBJECT_PAGES)
+    known = PUBLIC | SIGNED_IN | PARTNERSHIP_PAGES | set(OBJECT_PAGES) | set(API_ROUTES)
     unknown = project_url_names() - known
     assert not unknown, f"Add these URLs to the tenancy test: {sorted(unknown)}"
     assert None not in project_url_names(), "Every project URL needs a name"
@@ -332,3 +354,132 @@ def test_public_pages_need_no_sign_in(client, area):
     response = client.get(reverse("invitation_accept", args=[area.invitation.token]))
     assert response.status_code == 200
     assert client.get(reverse("chooser")).status_code == 302
+
+
+# --- The API (/api/v1/<partnership>/...) ---------------------------------------------
+# Every API route, with the object it is about (None for a list). Anyone signed in or
+# holding a key of another partnership gets the same 404 as for a missing object, for
+# every method; nothing is written.
+
+API_ROUTES = {
+    "api:portfolio": None,
+    "api:organisation-list": None,
+    "api:organisation-detail": lambda a: a.organisation,
+    "api:service-list": None,
+    "api:service-detail": lambda a: a.service,
+    "api:project-list": None,
+    "api:project-detail": lambda a: a.project,
+    "api:framework-list": None,
+    "api:framework-detail": lambda a: FrameworkFactory(partnership=a.partnership),
+    "api:audit-list": None,
+    "api:audit-detail": lambda a: audit_of(a, submitted=True),
+}
+API_NAMES = sorted(API_ROUTES)
+
+
+def api_object(area, name):
+    getter = API_ROUTES[name]
+    return getter(area) if getter else None
+
+
+def api_key_client(area, role):
+    from rest_framework.test import APIClient
+
+    from api.services import api_key_create
+
+    key, text = api_key_create(
+        partnership=area.partnership,
+        by=area.members[Role.ADMIN].user,
+        name=f"{role} key",
+        role=role,
+        access="read_write",
+        services=[area.service] if role == Role.SERVICE_LEAD else (),
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {text}")
+    return client
+
+
+def api_session_client(area, role):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(area.members[role].user)
+    return client
+
+
+def api_calls(client, address):
+    """Every method an API route might answer, each trying to change something."""
+    return [
+        client.get(address),
+        client.post(address, HOSTILE_POST, format="json"),
+        client.patch(address, HOSTILE_POST, format="json"),
+        client.put(address, HOSTILE_POST, format="json"),
+        client.delete(address),
+    ]
+
+
+@pytest.mark.parametrize("name", API_NAMES)
+def test_api_anonymous_gets_401(area, name):
+    from rest_framework.test import APIClient
+
+    obj = api_object(area, name)
+    for response in api_calls(APIClient(), url(area, name, obj)):
+        assert response.status_code == 401, name
+        assert response["WWW-Authenticate"] == "Api-Key"
+
+
+@pytest.mark.parametrize("credentials", ["session", "key"])
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("name", API_NAMES)
+def test_api_other_partnership_gets_404(area, other_area, credentials, role, name):
+    """A member of another partnership, or a key of it, sees nothing here, in any role."""
+    make = api_session_client if credentials == "session" else api_key_client
+    client = make(other_area, role)
+    obj = api_object(area, name)
+    before = snapshot(obj) if obj is not None else None
+    rows_before = row_counts()
+    for response in api_calls(client, url(area, name, obj)):
+        assert response.status_code == 404, (name, role, credentials, response.status_code)
+        assert response.json() == {"detail": "Not found.", "code": "not_found"}
+    assert row_counts() == rows_before
+    if obj is not None:
+        assert snapshot(obj) == before
+
+
+@pytest.mark.parametrize("credentials", ["session", "key"])
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("name", sorted(n for n, getter in API_ROUTES.items() if getter))
+def test_api_object_of_other_partnership_is_404_like_missing(
+    area, other_area, credentials, role, name
+):
+    """In their own partnership's URLs, another partnership's id is the same as no id."""
+    make = api_session_client if credentials == "session" else api_key_client
+    client = make(area, role)
+    foreign = api_object(other_area, name)
+    before = snapshot(foreign)
+    rows_before = row_counts()
+    for foreign_response, missing_response in zip(
+        api_calls(client, url(area, name, foreign)),
+        api_calls(client, missing_url(area, name, foreign)),
+        strict=True,
+    ):
+        assert foreign_response.status_code == missing_response.status_code, (name, role)
+        assert foreign_response.content == missing_response.content
+        assert foreign_response.status_code in (403, 404, 405)
+    assert snapshot(foreign) == before
+    assert row_counts() == rows_before
+
+
+@pytest.mark.parametrize("credentials", ["session", "key"])
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("name", API_NAMES)
+def test_api_members_never_see_an_error(area, credentials, role, name):
+    make = api_session_client if credentials == "session" else api_key_client
+    client = make(area, role)
+    obj = api_object(area, name)
+    response = client.get(url(area, name, obj))
+    assert response.status_code in (200, 403, 404), (name, role, response.status_code)
+
+
+# --- end of the API block --------------------------------------------------------------

@@ -1,0 +1,268 @@
+"""What the API returns. Nested parts are read from prefetched lists, never queried per row."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from audits.models import Action, Audit, AuditPerson, Evidence, PrincipleAssessment, ReviewComment
+from partnership.models import Organisation, Project, Service
+from principles.models import Descriptor, Framework, Level, Outcome, Principle
+
+# --- directory -----------------------------------------------------------------------
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "sector", "active"]
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Service
+        fields = ["id", "organisation", "organisation_name", "name", "description", "active"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    service_name = serializers.CharField(source="service.name", read_only=True)
+    organisation = serializers.IntegerField(source="service.organisation_id", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "service",
+            "service_name",
+            "organisation",
+            "title",
+            "description",
+            "status",
+            "start_date",
+            "end_date",
+            "active",
+            "created_at",
+        ]
+
+
+# Writes: these describe the input for the schema; the pages' forms check the rules.
+
+
+class OrganisationWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    sector = serializers.ChoiceField(choices=Organisation._meta.get_field("sector").choices)
+    active = serializers.BooleanField(required=False, default=True)
+
+
+class ServiceWriteSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(help_text="Id of an organisation of the partnership")
+    name = serializers.CharField(max_length=150)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    active = serializers.BooleanField(required=False, default=True)
+
+
+class ProjectWriteSerializer(serializers.Serializer):
+    service = serializers.IntegerField(help_text="Id of a service of the partnership")
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    status = serializers.ChoiceField(choices=Project.Status.choices)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    active = serializers.BooleanField(required=False, default=True)
+
+
+# --- frameworks ----------------------------------------------------------------------
+
+
+class LevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Level
+        fields = ["id", "rank", "name"]
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outcome
+        fields = ["id", "rank", "name"]
+
+
+class DescriptorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Descriptor
+        fields = ["level", "text"]
+
+
+class PrincipleSerializer(serializers.ModelSerializer):
+    commitments = serializers.ListField(source="commitment_list", child=serializers.CharField())
+    descriptors = DescriptorSerializer(many=True)
+
+    class Meta:
+        model = Principle
+        fields = ["id", "number", "title", "commitments", "indicator", "descriptors"]
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    levels = LevelSerializer(many=True)
+    outcomes = OutcomeSerializer(many=True)
+    principles = PrincipleSerializer(many=True)
+    shared = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Framework
+        fields = [
+            "id",
+            "title",
+            "version",
+            "status",
+            "published_date",
+            "source",
+            "shared",
+            "levels",
+            "outcomes",
+            "principles",
+        ]
+
+    def get_shared(self, framework) -> bool:
+        """True for a framework every partnership may use (York 2020)."""
+        return framework.partnership_id is None
+
+
+# --- audits --------------------------------------------------------------------------
+
+
+class AssessmentBriefSerializer(serializers.ModelSerializer):
+    principle = serializers.IntegerField(source="principle.number")
+    level = serializers.IntegerField(source="level.rank", allow_null=True, default=None)
+    level_name = serializers.CharField(source="level.name", allow_null=True, default=None)
+
+    class Meta:
+        model = PrincipleAssessment
+        fields = ["principle", "level", "level_name"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "kind", "title", "url", "content_type", "size", "added_at", "download"]
+
+    def get_download(self, evidence) -> str | None:
+        """The access-checked page that serves the file, for files; null for links."""
+        if evidence.kind != Evidence.Kind.FILE:
+            return None
+        from django.urls import reverse
+
+        path = reverse(
+            "audits:evidence_download",
+            kwargs={
+                "slug": self.context["partnership"].slug,
+                "pk": evidence.audit_id,
+                "evidence_pk": evidence.pk,
+            },
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class AssessmentSerializer(AssessmentBriefSerializer):
+    principle_title = serializers.CharField(source="principle.title")
+    evidence = EvidenceSerializer(many=True)
+
+    class Meta:
+        model = PrincipleAssessment
+        fields = ["principle", "principle_title", "level", "level_name", "notes", "evidence"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Action
+        fields = ["id", "what", "who", "due_date", "done"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditPerson
+        fields = ["name", "designation"]
+
+
+class ReviewCommentSerializer(serializers.ModelSerializer):
+    principle = serializers.IntegerField(source="principle.number", allow_null=True, default=None)
+    author = serializers.CharField(source="author.get_full_name", allow_null=True, default=None)
+
+    class Meta:
+        model = ReviewComment
+        fields = ["id", "principle", "author", "text", "created_at", "response", "resolved_at"]
+
+
+@extend_schema_field(AssessmentBriefSerializer(many=True))
+class BriefAssessmentsField(serializers.Field):
+    """Each principle's level, written as plain values: a page of 100 audits has 600 of
+    them, and a nested serializer per assessment would triple the page's time."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, assessments):
+        return [
+            {
+                "principle": a.principle.number,
+                "level": a.level.rank if a.level_id else None,
+                "level_name": a.level.name if a.level_id else None,
+            }
+            for a in assessments.all()
+        ]
+
+
+class AuditListSerializer(serializers.ModelSerializer):
+    project_title = serializers.CharField(source="project.title")
+    service = serializers.IntegerField(source="project.service_id")
+    service_name = serializers.CharField(source="project.service.name")
+    organisation = serializers.IntegerField(source="project.service.organisation_id")
+    organisation_name = serializers.CharField(source="project.service.organisation.name")
+    sector = serializers.CharField(source="project.service.organisation.sector")
+    outcome = serializers.IntegerField(source="outcome.rank", allow_null=True, default=None)
+    outcome_name = serializers.CharField(source="outcome.name", allow_null=True, default=None)
+    assessments = BriefAssessmentsField()
+
+    class Meta:
+        model = Audit
+        fields = [
+            "id",
+            "project",
+            "project_title",
+            "service",
+            "service_name",
+            "organisation",
+            "organisation_name",
+            "sector",
+            "framework",
+            "status",
+            "audit_date",
+            "outcome",
+            "outcome_name",
+            "review_date",
+            "submitted_at",
+            "accepted_at",
+            "updated_at",
+            "assessments",
+        ]
+
+
+class AuditSerializer(AuditListSerializer):
+    assessments = AssessmentSerializer(many=True)
+    people = PersonSerializer(many=True)
+    actions = ActionSerializer(many=True)
+    comments = ReviewCommentSerializer(many=True)
+
+    class Meta(AuditListSerializer.Meta):
+        fields = [
+            *AuditListSerializer.Meta.fields,
+            "summary",
+            "signed_name",
+            "signed_designation",
+            "signed_at",
+            "people",
+            "actions",
+            "comments",
+        ]

@@ -1,0 +1,40 @@
+"""/api/v1/: the schema and its pages, and each partnership's resources."""
+
+from django.urls import include, path
+from django.views.decorators.http import conditional_page
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "api"
+
+router = SimpleRouter(use_regex_path=False)
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("services", views.ServiceViewSet, basename="service")
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("frameworks", views.FrameworkViewSet, basename="framework")
+router.register("audits", views.AuditViewSet, basename="audit")
+
+# Every answer carries an ETag; a client sending it back in If-None-Match gets 304
+# when nothing changed, so a nightly sync can skip unchanged pages cheaply.
+partnership_urls = [
+    path("portfolio/", conditional_page(views.PortfolioView.as_view()), name="portfolio"),
+    *[path(str(p.pattern), conditional_page(p.callback), name=p.name) for p in router.urls],
+]
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its script as a file, so the page needs no inline script.
+    path(
+        "schema/swagger/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        name="swagger",
+    ),
+    path("schema/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("<slug:slug>/", include(partnership_urls)),
+]
