@@ -8,9 +8,12 @@ view gets 403: they already know the partnership exists.
 
 from functools import wraps
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 from django.views.defaults import page_not_found
 
 from .models import Membership, Role
@@ -70,6 +73,14 @@ def partnership_view(roles=ALL_ROLES):
                 raise not_found
             request.partnership = membership.partnership
             request.membership = membership
+            if membership.mfa_required and not is_mfa_enabled(request.user):
+                # No page of the partnership opens until the second factor is set up.
+                messages.warning(
+                    request,
+                    f"{membership.partnership} asks you to use two-factor authentication. "
+                    "Set it up with an authenticator app to continue.",
+                )
+                return redirect("mfa_activate_totp")
             if membership.role not in allowed:
                 raise PermissionDenied("Your role does not allow this")
             return view(request, *args, **kwargs)

@@ -112,8 +112,20 @@ class Partnership(models.Model):
     )
     local_area = models.CharField(max_length=150)
     board_name = models.CharField(max_length=150, default="SEND Improvement Board")
+
     # Check and challenge means a second person: whoever submitted an audit may not also
     # accept it (a partnership of one person can turn this off).
+    class MfaRequirement(models.TextChoices):
+        NONE = "none", "Not required (people may still choose to use it)"
+        STAFF = "staff", "Required for partnership admins and commissioners"
+        EVERYONE = "everyone", "Required for everyone in the partnership"
+
+    mfa_required = models.CharField(
+        "who must use two-factor authentication",
+        max_length=10,
+        choices=MfaRequirement.choices,
+        default=MfaRequirement.NONE,
+    )
     accept_needs_another_person = models.BooleanField(
         "the person who accepts an audit must not be the person who submitted it",
         default=True,
@@ -307,6 +319,17 @@ class Membership(models.Model):
     @property
     def is_admin(self):
         return self.role == Role.ADMIN
+
+    @property
+    def mfa_required(self):
+        """Whether this partnership requires this member to use two-factor authentication."""
+        rule = self.partnership.mfa_required
+        if rule == Partnership.MfaRequirement.EVERYONE:
+            return True
+        return rule == Partnership.MfaRequirement.STAFF and self.role in (
+            Role.ADMIN,
+            Role.COMMISSIONER,
+        )
 
     def may_work_on(self, service_id):
         """Admins and commissioners work on every service; a service lead on their own."""

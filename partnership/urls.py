@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_security
+from . import views, views_import, views_security, views_settings
 
 app_name = "partnership"
 
@@ -29,6 +29,12 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path("settings/", views_settings.partnership_settings, name="settings"),
+    path(
+        "people/<int:pk>/two-factor/reset/",
+        views_settings.person_mfa_reset,
+        name="person_mfa_reset",
+    ),
     path("security-log/", views_security.security_log, name="security_log"),
     path(
         "security-log/export.csv",

@@ -4,6 +4,7 @@ Every view here goes through `partnership_view`, so `request.partnership` is the
 partnership named in the URL and every query starts from it.
 """
 
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -405,6 +406,8 @@ def person_edit(request, pk):
         deactivate=membership.active
         and membership.user_id != request.user.pk
         and _url(request, "person_deactivate", pk=pk),
+        mfa_reset=Authenticator.objects.filter(user=membership.user).exists()
+        and _url(request, "person_mfa_reset", pk=pk),
     )
 
 

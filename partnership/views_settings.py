@@ -1,0 +1,87 @@
+"""The partnership's own settings, and resetting a member's two-factor authentication."""
+
+from allauth.mfa.models import Authenticator
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from .access import MANAGERS, partnership_view
+from .forms import GDSModelForm
+from .models import Membership, Partnership, SecurityEvent
+from .security import security_event_record
+
+
+class PartnershipSettingsForm(GDSModelForm):
+    submit_label = "Save settings"
+
+    class Meta:
+        model = Partnership
+        fields = ["mfa_required", "accept_needs_another_person"]
+        labels = {
+            "mfa_required": "Who must use two-factor authentication",
+            "accept_needs_another_person": "The person who accepts an audit must not be the "
+            "person who submitted it (check and challenge needs a second person)",
+        }
+        help_texts = {
+            "mfa_required": "People who must use it are asked to set it up the next time they "
+            "open a page of the partnership, and cannot go on until they have.",
+        }
+        widgets = {"mfa_required": forms.RadioSelect}
+
+
+def _url(request, name, **kwargs):
+    return reverse(f"partnership:{name}", kwargs={"slug": request.partnership.slug, **kwargs})
+
+
+@partnership_view(MANAGERS)
+def partnership_settings(request):
+    """Admins: sign-in security and the review rule of this partnership."""
+    form = PartnershipSettingsForm(request.POST or None, instance=request.partnership)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The partnership's settings have been saved.")
+        return redirect(_url(request, "settings"))
+    return render(
+        request,
+        "partnership/form.html",
+        {"form": form, "title": "Partnership settings", "back": _url(request, "home")},
+    )
+
+
+@partnership_view(MANAGERS)
+def person_mfa_reset(request, pk):
+    """Admins: remove a member's authenticator app and recovery codes (for a lost phone);
+    they set it up again at their next sign-in if the partnership requires it."""
+    membership = get_object_or_404(
+        Membership.objects.filter(partnership=request.partnership).select_related("user"),
+        pk=pk,
+    )
+    back = _url(request, "person_edit", pk=pk)
+    authenticators = Authenticator.objects.filter(user=membership.user)
+    if not authenticators.exists():
+        messages.info(request, f"{membership.user} does not use two-factor authentication.")
+        return redirect(back)
+    if request.method == "POST":
+        types = sorted(authenticators.values_list("type", flat=True))
+        authenticators.delete()
+        security_event_record(
+            kind=SecurityEvent.Kind.MFA_RESET,
+            request=request,
+            detail={"member": membership.user.email, "removed": ", ".join(types)},
+        )
+        messages.success(request, f"Two-factor authentication of {membership.user} has been reset.")
+        return redirect(back)
+    return render(
+        request,
+        "partnership/confirm.html",
+        {
+            "title": f"Reset two-factor authentication of {membership.user}?",
+            "consequence": f"{membership.user}'s authenticator app and recovery codes will stop "
+            "working straight away. They sign in with their password and set up two-factor "
+            "authentication again. Do this only when you are sure who is asking, for example "
+            "after they lost their phone.",
+            "action": "Yes, reset two-factor authentication",
+            "back": back,
+        },
+    )
