@@ -25,3 +25,11 @@ def send_invitation_email(partnership_id: int, invitation_id: int, base_url: str
         from_email=None,
         recipient_list=[invitation.email],
     )
+
+
+@shared_task
+def retention_daily():
+    """What the product no longer keeps, removed once a day (see partnership/retention.py)."""
+    from .retention import retention_run
+
+    retention_run()
