@@ -80,6 +80,8 @@ RESERVED_SLUGS = frozenset(
         "admin",
         "api",
         "healthz",
+        "privacy",
+        "accessibility",
         "invitations",
         "media",
         "readyz",
@@ -115,6 +117,20 @@ class Partnership(models.Model):
 
     # Check and challenge means a second person: whoever submitted an audit may not also
     # accept it (a partnership of one person can turn this off).
+    # Shown on the partnership's privacy notice and accessibility statement.
+    contact_email = models.EmailField(
+        "contact email for questions about this service",
+        blank=True,
+        help_text="Shown on the privacy notice and accessibility statement.",
+    )
+    data_controller = models.CharField(
+        "data controller",
+        max_length=200,
+        blank=True,
+        help_text="The organisation responsible for the personal data, for example City of "
+        "York Council on behalf of the York SEND Partnership.",
+    )
+
     class MfaRequirement(models.TextChoices):
         NONE = "none", "Not required (people may still choose to use it)"
         STAFF = "staff", "Required for partnership admins and commissioners"

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import AcceptInvitationForm
-from .models import Invitation, SecurityEvent, User
+from .models import Invitation, Partnership, SecurityEvent, User
 from .security import security_event_record
 
 
@@ -107,3 +107,37 @@ def keep_alive(request):
         return JsonResponse({"signed_in": False}, status=401)
     request.session.modified = True
     return JsonResponse({"signed_in": True, "expires_in": request.session.get_expiry_age()})
+
+
+def _public_partnership(slug):
+    return get_object_or_404(
+        Partnership.objects.only("name", "slug", "contact_email", "data_controller", "local_area"),
+        slug=slug,
+    )
+
+
+def privacy_notice(request, slug=None):
+    """Anyone: what personal data the product holds, why, for how long, and people's rights."""
+    partnership = _public_partnership(slug) if slug else None
+    return render(
+        request,
+        "public/privacy.html",
+        {"public_partnership": partnership, "retention": _retention_periods()},
+    )
+
+
+def accessibility_statement(request, slug=None):
+    """Anyone: how accessible the product is, and how to report a problem."""
+    partnership = _public_partnership(slug) if slug else None
+    return render(request, "public/accessibility.html", {"public_partnership": partnership})
+
+
+def _retention_periods():
+    from django.conf import settings
+
+    return {
+        "idle_months": round(settings.RETENTION_IDLE_DAYS / 30.44),
+        "anonymise_months": round(settings.RETENTION_ANONYMISE_DAYS / 30.44),
+        "security_years": round(settings.SECURITY_LOG_DAYS / 365),
+        "invitation_days": settings.RETENTION_INVITATION_DAYS,
+    }

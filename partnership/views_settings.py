@@ -17,7 +17,7 @@ class PartnershipSettingsForm(GDSModelForm):
 
     class Meta:
         model = Partnership
-        fields = ["mfa_required", "accept_needs_another_person"]
+        fields = ["mfa_required", "accept_needs_another_person", "contact_email", "data_controller"]
         labels = {
             "mfa_required": "Who must use two-factor authentication",
             "accept_needs_another_person": "The person who accepts an audit must not be the "

@@ -13,6 +13,9 @@ from tests.factories.principles import FrameworkFactory
 
 # URL names open without signing in, or handled by the sign-in library itself.
 PUBLIC = {"healthz", "readyz", "invitation_accept", "email_preferences"}
+# The privacy notice and accessibility statement: public by law, naming only the
+# partnership and the contact details its admin chose to publish.
+PUBLIC |= {"privacy", "accessibility", "partnership_privacy", "partnership_accessibility"}
 # The API's description (no partnership's data in it).
 PUBLIC |= {"api:schema", "api:swagger", "api:redoc"}
 # Platform operators only (Django staff); not partnership pages.
