@@ -4,6 +4,7 @@ from django.urls import include, path
 from notifications import views as notification_views
 from partnership import views as partnership_views
 from partnership import views_public
+from reporting import views_personal
 
 urlpatterns = [
     path("healthz", views_public.healthz, name="healthz"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views_public.invitation_accept, name="invitation_accept"),
     path("session/keep-alive", views_public.keep_alive, name="keep_alive"),
     path("api/v1/", include("api.urls")),
+    path("account/my-data.json", views_personal.personal_data, name="personal_data"),
     path("privacy/", views_public.privacy_notice, name="privacy"),
     path("accessibility/", views_public.accessibility_statement, name="accessibility"),
     path("<slug:slug>/privacy/", views_public.privacy_notice, name="partnership_privacy"),

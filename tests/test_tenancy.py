@@ -22,7 +22,7 @@ PUBLIC |= {"api:schema", "api:swagger", "api:redoc"}
 PLATFORM_NAMESPACES = {"admin"}
 AUTH_LIBRARY_MODULE_PREFIXES = ("allauth.",)
 # Pages outside any partnership that need a signed-in person.
-SIGNED_IN = {"chooser", "keep_alive", "notification_preferences"}
+SIGNED_IN = {"chooser", "keep_alive", "personal_data", "notification_preferences"}
 
 # Partnership pages with no object in the URL.
 PARTNERSHIP_PAGES = {
