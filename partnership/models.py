@@ -452,6 +452,7 @@ class SecurityEvent(models.Model):
         ROLE_CHANGED = "role_changed", "Role or services changed"
         MEMBER_DEACTIVATED = "member_deactivated", "Member deactivated"
         MEMBER_REACTIVATED = "member_reactivated", "Member reactivated"
+        MEMBER_ERASED = "member_erased", "Member's name and email erased"
         EXPORT_DOWNLOADED = "export_downloaded", "Portfolio export downloaded"
         BOARD_PACK_DOWNLOADED = "board_pack_downloaded", "Board pack downloaded"
         EVIDENCE_DOWNLOADED = "evidence_downloaded", "Evidence file downloaded"

@@ -35,6 +35,7 @@ urlpatterns = [
         views_settings.person_mfa_reset,
         name="person_mfa_reset",
     ),
+    path("people/<int:pk>/erase/", views_settings.person_erase, name="person_erase"),
     path("security-log/", views_security.security_log, name="security_log"),
     path(
         "security-log/export.csv",

@@ -408,6 +408,7 @@ def person_edit(request, pk):
         and _url(request, "person_deactivate", pk=pk),
         mfa_reset=Authenticator.objects.filter(user=membership.user).exists()
         and _url(request, "person_mfa_reset", pk=pk),
+        erase=membership.user_id != request.user.pk and _url(request, "person_erase", pk=pk),
     )
 
 

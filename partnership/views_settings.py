@@ -85,3 +85,54 @@ def person_mfa_reset(request, pk):
             "back": back,
         },
     )
+
+
+@partnership_view(MANAGERS)
+def person_erase(request, pk):
+    """Admins: erase a person's name and email (their right to erasure), keeping the
+    audits they worked on, shown as by "a former member"."""
+    from .retention import FORMER_MEMBER, user_anonymise
+
+    membership = get_object_or_404(
+        Membership.objects.filter(partnership=request.partnership)
+        .exclude(user=request.user)
+        .select_related("user"),
+        pk=pk,
+    )
+    back = _url(request, "person_edit", pk=pk)
+    user = membership.user
+    elsewhere = user.memberships.exclude(partnership=request.partnership).exists()
+    if user.full_name == FORMER_MEMBER or elsewhere or user.is_staff:
+        messages.warning(
+            request,
+            f"{user} cannot be erased here: "
+            + (
+                "they are already erased."
+                if user.full_name == FORMER_MEMBER
+                else "they also belong to another partnership or run the platform; ask the "
+                "platform operator."
+            ),
+        )
+        return redirect(back)
+    if request.method == "POST":
+        email = user.email
+        user_anonymise(user=user)
+        security_event_record(
+            kind=SecurityEvent.Kind.MEMBER_ERASED,
+            request=request,
+            detail={"member": f"former member {user.pk}"},
+        )
+        messages.success(request, f"{email} has been erased. Their audits are kept.")
+        return redirect(_url(request, "people_list"))
+    return render(
+        request,
+        "partnership/confirm.html",
+        {
+            "title": f"Erase {user}?",
+            "consequence": f"{user}'s name and email address are removed for good and they "
+            "can no longer sign in. The audits, comments and actions they worked on stay, "
+            "shown as by “a former member”. This cannot be undone.",
+            "action": "Yes, erase this person",
+            "back": back,
+        },
+    )

@@ -76,6 +76,7 @@ OBJECT_PAGES = {
     "partnership:person_deactivate": lambda a: a.members[Role.SERVICE_LEAD],
     "partnership:person_reactivate": lambda a: a.inactive_member,
     "partnership:person_mfa_reset": lambda a: a.members[Role.SERVICE_LEAD],
+    "partnership:person_erase": lambda a: a.members[Role.SERVICE_LEAD],
     "partnership:invitation_revoke": lambda a: a.invitation,
     "principles:framework_detail": lambda a: FrameworkFactory(partnership=a.partnership),
     "audits:audit_start": lambda a: a.project,

@@ -45,3 +45,27 @@ def test_a_person_downloads_their_own_data(client_for, area, other_area):
 
 def test_signing_in_is_needed(client, db):
     assert client.get(reverse("personal_data")).status_code == 302
+
+
+def test_an_admin_erases_a_person_and_the_audits_stay(client_for, area, other_area):
+    from audits.models import Audit
+    from partnership.models import User
+
+    lead = area.members[Role.SERVICE_LEAD]
+    audit = submitted_audit(area, lead)
+    client = client_for(area, Role.ADMIN)
+    url = reverse("partnership:person_erase", args=[area.partnership.slug, lead.pk])
+    assert "This cannot be undone" in client.get(url).content.decode()
+    client.post(url)
+    erased = User.objects.get(pk=lead.user_id)
+    assert erased.full_name == "A former member" and not erased.is_active
+    assert lead.user.email not in erased.email
+    assert Audit.objects.get(pk=audit.pk).created_by_id == erased.pk
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.MEMBER_ERASED).count() == 1
+    # Someone who also belongs to another partnership is not erased from here.
+    from tests.factories import MembershipFactory
+
+    both = MembershipFactory(partnership=area.partnership, role=Role.BOARD_MEMBER)
+    MembershipFactory(partnership=other_area.partnership, role=Role.BOARD_MEMBER, user=both.user)
+    client.post(reverse("partnership:person_erase", args=[area.partnership.slug, both.pk]))
+    assert User.objects.get(pk=both.user_id).full_name != "A former member"
