@@ -312,15 +312,20 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     model = Audit
 
     def scoped_queryset(self):
-        audits = Audit.objects.visible_to(self.request.membership).select_related(
-            "project__service__organisation", "outcome"
-        )
+        audits = Audit.objects.visible_to(self.request.membership)
         brief = PrincipleAssessment.objects.select_related("principle", "level").order_by(
             "principle__number"
         )
         if self.action == "list":
-            return audits.prefetch_related(Prefetch("assessments", queryset=brief))
-        return audits.prefetch_related(
+            # The page is chosen on the audits table alone, then its projects, services
+            # and organisations are fetched for those rows: joining them before sorting
+            # would join every audit of the partnership to pick a hundred.
+            return audits.prefetch_related(
+                "project__service__organisation",
+                "outcome",
+                Prefetch("assessments", queryset=brief),
+            )
+        return audits.select_related("project__service__organisation", "outcome").prefetch_related(
             Prefetch(
                 "assessments",
                 queryset=brief.prefetch_related(
