@@ -175,6 +175,8 @@ class AssessmentSerializer(AssessmentBriefSerializer):
 
 
 class ActionSerializer(serializers.ModelSerializer):
+    done = serializers.BooleanField(read_only=True)
+
     class Meta:
         model = Action
         fields = ["id", "what", "who", "due_date", "done"]

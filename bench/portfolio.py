@@ -58,8 +58,9 @@ def fresh_database(url):
 def build_partnership(cursor, slug, framework_id, levels, outcomes):
     """One partnership of the benchmark's shape, written with set-based SQL."""
     cursor.execute(
-        "INSERT INTO partnership_partnership (name, slug, local_area, board_name, created_at) "
-        "VALUES (%s, %s, %s, 'SEND Improvement Board', now()) RETURNING id",
+        "INSERT INTO partnership_partnership (name, slug, local_area, board_name, created_at, "
+        "accept_needs_another_person, mfa_required, contact_email, data_controller) "
+        "VALUES (%s, %s, %s, 'SEND Improvement Board', now(), true, 'none', '', '') RETURNING id",
         [f"Bench {slug}", slug, slug],
     )
     partnership = cursor.fetchone()[0]

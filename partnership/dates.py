@@ -34,10 +34,13 @@ class GovukDateInput(forms.MultiWidget):
         return ["", "", ""]
 
     def value_from_datadict(self, data, files, name):
+        if name in data and all(f"{name}-{part}" not in data for part in PARTS):
+            # A whole date in one value (ISO, as the API and shared links send it).
+            return data.get(name)
         return [data.get(f"{name}-{part}", "") for part in PARTS]
 
     def value_omitted_from_data(self, data, files, name):
-        return all(f"{name}-{part}" not in data for part in PARTS)
+        return name not in data and all(f"{name}-{part}" not in data for part in PARTS)
 
 
 def parse_date_parts(day, month, year, *, name):
@@ -80,6 +83,14 @@ class GovukDateField(forms.Field):
     def to_python(self, value):
         if isinstance(value, date) or value in (None, ""):
             return value or None
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError as error:
+                name = str(self.label or "The date")
+                raise ValidationError(
+                    f"{name} must be a real date", params={"parts": list(PARTS)}
+                ) from error
         day, month, year = (list(value) + ["", "", ""])[:3]
         return parse_date_parts(day, month, year, name=str(self.label or "The date"))
 

@@ -48,6 +48,9 @@ def pytest_sessionstart(session):
 def _test_settings(settings):
     from django.core.cache import cache
 
+    # Serving processes refuse the public development key with debug off; tests that
+    # start a real worker in this process need a key of their own, like production.
+    settings.SECRET_KEY = "a-test-only-key-" + "k" * 40
     # Rate limits live in the cache; one test's failed sign-ins must not limit the next.
     cache.clear()
     # Tests sign in many times from one address; lockout has its own tests.

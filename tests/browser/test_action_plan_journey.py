@@ -55,14 +55,17 @@ def test_lead_marks_an_action_done_and_the_commissioner_sees_it(new_page, axe):
     # A mistake first: a done date in the future is refused and nothing is lost.
     page.get_by_label("Done", exact=True).check()
     page.get_by_label("Progress note").fill("Summary sent to all 40 families; 12 replied.")
-    page.get_by_label("Date done").fill("2099-01-01")
+    done_on = page.get_by_role("group", name="Date done")
+    for box, value in (("Day", "1"), ("Month", "1"), ("Year", "2099")):
+        done_on.get_by_label(box).fill(value)
     page.get_by_role("button", name="Save progress").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page.get_by_label("Progress note")).to_have_value(
         "Summary sent to all 40 families; 12 replied."
     )
     axe(page, "action page with an error")
-    page.get_by_label("Date done").fill("")
+    for box in ("Day", "Month", "Year"):
+        done_on.get_by_label(box).fill("")
     page.get_by_role("button", name="Save progress").click()
     expect(page.get_by_text("The action has been updated.")).to_be_visible()
     expect(page.get_by_text("Summary sent to all 40 families; 12 replied.")).to_be_visible()
