@@ -305,6 +305,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.drop_database_integer_bounds",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SectorEnum": "partnership.models.Sector",
         "RoleEnum": "partnership.models.Role",
