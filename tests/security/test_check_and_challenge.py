@@ -6,20 +6,11 @@ from django.urls import reverse
 from audits import services
 from audits.models import Audit
 from partnership.models import Role
-from tests.factories.audits import fill_audit, start_audit
+from tests.factories.audits import submitted_audit
 
 
 def submitted_by(area, role):
-    membership = area.members[role]
-    audit = fill_audit(start_audit(area, membership), membership)
-    return services.audit_submit(
-        audit=audit,
-        membership=membership,
-        by=membership.user,
-        name="Ada Admin",
-        designation="Partnership admin",
-        confirmed=True,
-    )
+    return submitted_audit(area, area.members[role])
 
 
 def test_an_admin_cannot_accept_their_own_audit(area):
