@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_delivery
+from . import views, views_delivery, views_evidence, views_review
 
 app_name = "audits"
 
@@ -15,18 +15,18 @@ urlpatterns = [
     path("audits/<int:pk>/summary/", views.audit_summary, name="summary"),
     path("audits/<int:pk>/check/", views.audit_check, name="check"),
     path("audits/<int:pk>/history/", views.audit_history_view, name="history"),
-    path("audits/<int:pk>/review/", views.audit_review, name="review"),
+    path("audits/<int:pk>/review/", views_review.audit_review, name="review"),
     path(
         "audits/<int:pk>/evidence/<int:evidence_pk>/",
-        views.evidence_download,
+        views_evidence.evidence_download,
         name="evidence_download",
     ),
     path(
         "audits/<int:pk>/evidence/<int:evidence_pk>/remove/",
-        views.evidence_remove,
+        views_evidence.evidence_remove,
         name="evidence_remove",
     ),
-    path("reviews/", views.review_list, name="review_list"),
+    path("reviews/", views_review.review_list, name="review_list"),
     # The action plan after acceptance, and the audit programme.
     path("actions/", views_delivery.action_list, name="action_list"),
     path("actions/export.xlsx", views_delivery.action_export, name="action_export"),

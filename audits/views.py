@@ -1,4 +1,5 @@
-"""Pages for filling in, reading and reviewing audits.
+"""Pages for starting, filling in and reading audits (evidence files are in
+views_evidence.py, check and challenge in views_review.py).
 
 Every view goes through `partnership_view`; audits are found only through
 `Audit.objects.visible_to(request.membership)`, so another partnership's audit, or one
@@ -7,14 +8,12 @@ the person may not read, is a 404.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
-from partnership.access import ALL_ROLES, AUDIT_EDITORS, REVIEWERS, partnership_view
-from partnership.models import Membership, Project, SecurityEvent
-from partnership.security import security_event_record
+from partnership.access import ALL_ROLES, AUDIT_EDITORS, partnership_view
+from partnership.models import Membership, Project
 
 from . import services
 from .forms import (
@@ -22,12 +21,11 @@ from .forms import (
     DetailsForm,
     PeopleFormSet,
     PrincipleForm,
-    ReviewForm,
     SignatureForm,
     SummaryForm,
     default_review_date,
 )
-from .models import Audit, Evidence
+from .models import Audit
 from .selectors import audit_history, load_audit
 
 
@@ -339,57 +337,6 @@ def principle_edit(request, pk, number):
     )
 
 
-@partnership_view(ALL_ROLES)
-def evidence_download(request, pk, evidence_pk):
-    """Anyone who can read the audit: the file, streamed after the access check."""
-    audit = _audit(request, pk)
-    evidence = get_object_or_404(audit.evidence.filter(kind=Evidence.Kind.FILE), pk=evidence_pk)
-    safe_title = "".join(ch for ch in evidence.title if ch.isalnum() or ch in " -_.")[:80].strip()
-    name = f"{safe_title or 'evidence'}.{evidence.extension}"
-    if not name.lower().endswith(f".{evidence.extension}"):
-        name = f"{name}.{evidence.extension}"
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is no longer stored") from error
-    security_event_record(
-        kind=SecurityEvent.Kind.EVIDENCE_DOWNLOADED,
-        request=request,
-        detail={"audit": audit.pk, "evidence": evidence.pk, "title": evidence.title},
-    )
-    response = FileResponse(
-        handle, as_attachment=True, filename=name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@partnership_view(AUDIT_EDITORS)
-def evidence_remove(request, pk, evidence_pk):
-    audit, refusal = _editable_audit(request, pk)
-    if refusal:
-        return refusal
-    evidence = get_object_or_404(
-        audit.evidence.select_related("assessment__principle"), pk=evidence_pk
-    )
-    back = _url(request, "principle", pk=audit.pk, number=evidence.assessment.principle.number)
-    if request.method == "POST":
-        services.evidence_remove(evidence=evidence, membership=request.membership)
-        messages.success(request, f"“{evidence.title}” has been removed.")
-        return redirect(back)
-    return render(
-        request,
-        "partnership/confirm.html",
-        {
-            "title": f"Remove “{evidence.title}”?",
-            "consequence": "The evidence will be removed from this audit. The history of the "
-            "audit keeps a record that it was there.",
-            "action": "Yes, remove it",
-            "back": back,
-        },
-    )
-
-
 @partnership_view(AUDIT_EDITORS)
 def audit_summary(request, pk):
     audit, refusal = _editable_audit(request, pk)
@@ -575,96 +522,3 @@ def audit_history_view(request, pk):
     """Everyone who can read the audit: every change, who made it and when."""
     audit = _audit(request, pk)
     return render(request, "audits/history.html", {"audit": audit, "changes": audit_history(audit)})
-
-
-@partnership_view(REVIEWERS)
-def review_list(request):
-    """Commissioners and admins: submitted audits, oldest first."""
-    audits = (
-        Audit.objects.for_partnership(request.partnership)
-        .submitted()
-        .select_related("project__service__organisation")
-        .order_by("submitted_at", "pk")
-    )
-    today = timezone.now()
-    rows = [
-        (audit, (today - audit.submitted_at).days if audit.submitted_at else 0) for audit in audits
-    ]
-    return render(request, "audits/review_list.html", {"rows": rows})
-
-
-@partnership_view(REVIEWERS)
-def audit_review(request, pk):
-    """Commissioners and admins: comment per principle, then return or accept."""
-    audit, assessments = load_audit(_audit(request, pk))
-    if audit.status != Audit.Status.SUBMITTED:
-        if request.method == "POST":
-            raise PermissionDenied(
-                f"This audit is {audit.get_status_display().lower()}; "
-                "only submitted audits are reviewed."
-            )
-        messages.warning(
-            request,
-            f"This audit is {audit.get_status_display().lower()}, so it is not waiting for review.",
-        )
-        return redirect(_url(request, "audit_view", pk=audit.pk))
-    principles = [a.principle for a in assessments]
-    form = ReviewForm(request.POST or None, principles=principles)
-    accept_refusal = services.accept_refusal(audit, request.user)
-    if request.method == "POST" and form.is_valid():
-        action = request.POST.get("decision")
-        if action == "accept" and accept_refusal:
-            form.add_error(None, accept_refusal)
-        elif action == "accept":
-            # Accepting cannot be undone: show what is being accepted and ask once more.
-            return render(
-                request,
-                "audits/review_confirm.html",
-                {
-                    "audit": audit,
-                    "assessments": assessments,
-                    "form": form,
-                    "written": [
-                        (principle, text)
-                        for principle, text in form.comments().items()
-                        if text.strip()
-                    ],
-                },
-            )
-        elif action == "back":
-            # Back from the confirmation, with every comment as it was typed.
-            pass
-        else:
-            try:
-                _review_decide(request, audit, form, action)
-            except services.AuditError as error:
-                form.add_error(None, str(error))
-            else:
-                return redirect(_url(request, "review_list"))
-    return render(
-        request,
-        "audits/review.html",
-        {
-            "audit": audit,
-            "assessments": assessments,
-            "form": form,
-            "previous_comments": list(audit.comments.all()),
-            "accept_refusal": accept_refusal,
-        },
-    )
-
-
-def _review_decide(request, audit, form, action):
-    """Return the audit, or accept it once the confirmation has been seen."""
-    if action == "return":
-        services.audit_request_changes(
-            audit=audit, membership=request.membership, by=request.user, comments=form.comments()
-        )
-        messages.success(request, "The audit has been returned to the service with your comments.")
-    elif action == "accept_confirmed":
-        services.audit_accept(
-            audit=audit, membership=request.membership, by=request.user, comments=form.comments()
-        )
-        messages.success(request, "The audit has been accepted.")
-    else:
-        raise services.AuditError("Choose whether to return the audit or accept it.")
