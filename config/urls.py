@@ -36,6 +36,7 @@ urlpatterns = [
     path("", partnership_views.chooser, name="chooser"),
     path("<slug:slug>/", include("reporting.urls")),
     path("<slug:slug>/", include("audits.urls")),
+    path("<slug:slug>/", include("voice.urls")),
     path("<slug:slug>/", include("principles.urls")),
     path("<slug:slug>/", include("notifications.urls")),
     path("<slug:slug>/", include("partnership.urls")),
