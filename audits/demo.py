@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from partnership.models import Membership, Partnership, Project, Role
 
-from . import services
+from . import demo_family, services
 from .models import Action, Audit, AuditEvent, Evidence, ReviewComment
 
 NOTES = {
@@ -339,4 +339,5 @@ def load(today=None):
         if partnership:
             _load_plan(partnership, plan)
             _reminders(partnership, today)
+    demo_family.load()
     return Audit.objects.count()

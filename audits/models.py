@@ -343,3 +343,120 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class FamilyInvitationQuerySet(models.QuerySet):
+    def for_membership(self, membership):
+        """The invitations that are this family partner's: to them, or to the email
+        address they accepted a partnership invitation for."""
+        return self.filter(audit__partnership_id=membership.partnership_id).filter(
+            models.Q(membership=membership) | models.Q(invitation__accepted_by=membership.user_id)
+        )
+
+
+class FamilyInvitation(models.Model):
+    """A family partner asked to check and challenge one audit.
+
+    Either a member of the partnership with the family partner role, or someone invited
+    by email who has no account yet: then `invitation` is the partnership's invitation,
+    and accepting it gives the new family partner this audit.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="family_invitations")
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    invitation = models.ForeignKey(
+        "partnership.Invitation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FamilyInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "membership"], name="family_invitation_once_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["audit", "invitation"], name="family_invitation_once_per_email"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(membership__isnull=False) | models.Q(invitation__isnull=False),
+                name="family_invitation_names_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Family invitation to {self.audit}"
+
+
+class FamilyReview(models.Model):
+    """Families' own rating of an audit: one per audit, shared by the family partners
+    invited to it, hidden from the service until it is submitted."""
+
+    audit = models.OneToOneField(Audit, on_delete=models.CASCADE, related_name="family_review")
+    submitted_at = models.DateTimeField("sent", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="sent by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Family rating of {self.audit}"
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class FamilyRating(models.Model):
+    """Families' level and comment for one principle, and the level agreed afterwards."""
+
+    review = models.ForeignKey(FamilyReview, on_delete=models.CASCADE, related_name="ratings")
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(
+        Level,
+        verbose_name="families’ level",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField("families’ comment", blank=True)
+    agreed_level = models.ForeignKey(
+        Level,
+        verbose_name="agreed level",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agreed_note = models.TextField("note on the agreed level", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["principle__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "principle"], name="one_family_rating_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.review}: principle {self.principle.number}"

@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from principles.models import Descriptor
 
-from .models import Action, AuditPerson, Evidence, PrincipleAssessment, ReviewComment
+from .models import (
+    Action,
+    AuditPerson,
+    Evidence,
+    FamilyRating,
+    FamilyReview,
+    PrincipleAssessment,
+    ReviewComment,
+)
 
 
 def load_audit(audit):
@@ -78,8 +86,14 @@ IGNORED_FIELDS = {
     "extension",
     "content_type",
     "size",
+    "review",
 }
-FIELD_LABELS = {"level": "Score", "outcome": "Overall outcome", "what": "Action", "done": "Done"}
+FIELD_LABELS = {
+    "level": "Score",
+    "outcome": "Overall outcome",
+    "what": "Action",
+    "done": "Done",
+}
 
 
 def when_in_words(moment):
@@ -128,6 +142,10 @@ def _describe(record):
         return "Person completing the audit"
     if name == "evidence":
         return "Evidence"
+    if name == "familyrating":
+        return f"Families’ rating of principle {record.principle.number}"
+    if name == "familyreview":
+        return "Families’ ratings"
     return "Audit"
 
 
@@ -160,6 +178,16 @@ def audit_history(audit):
         AuditPerson.history.filter(audit_id=audit.pk).select_related("history_user"),
         Evidence.history.filter(audit_id=audit.pk).select_related("history_user"),
     ]
+    # Families' ratings join the record only once they are sent: before then the
+    # service must not see them, here or anywhere.
+    family = FamilyReview.objects.filter(audit_id=audit.pk, submitted_at__isnull=False).first()
+    if family is not None:
+        sources += [
+            FamilyReview.history.filter(id=family.pk).select_related("history_user"),
+            FamilyRating.history.filter(review_id=family.pk).select_related(
+                "history_user", "principle", "level", "agreed_level"
+            ),
+        ]
     records = sorted(
         chain.from_iterable(source.order_by("history_date", "history_id") for source in sources),
         key=lambda r: r.history_date,
@@ -187,7 +215,7 @@ def audit_history(audit):
             else:
                 kind, changes = "added", [(label, None, value) for label, value in values]
             # A principle's blank assessment is made with the audit: nothing to tell.
-            if changes or key[0] != "principleassessment":
+            if changes or key[0] not in ("principleassessment", "familyrating", "familyreview"):
                 entries.append(
                     _entry(record.history_date, record.history_user, what, kind, changes)
                 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_delivery, views_evidence, views_review
+from . import views, views_delivery, views_evidence, views_family, views_review
 
 app_name = "audits"
 
@@ -27,6 +27,21 @@ urlpatterns = [
         name="evidence_remove",
     ),
     path("reviews/", views_review.review_list, name="review_list"),
+    # Families check and challenge: the family partner's pages, then the service's.
+    path("audits/<int:pk>/family/", views_family.family_rate, name="family_rate"),
+    path(
+        "audits/<int:pk>/family/principles/<int:number>/",
+        views_family.family_principle,
+        name="family_principle",
+    ),
+    path("audits/<int:pk>/family/check/", views_family.family_check, name="family_check"),
+    path("audits/<int:pk>/families/", views_family.family_compare, name="family_compare"),
+    path("audits/<int:pk>/families/invite/", views_family.family_invite, name="family_invite"),
+    path(
+        "audits/<int:pk>/families/agree/<int:number>/",
+        views_family.family_agree,
+        name="family_agree",
+    ),
     # The action plan after acceptance, and the audit programme.
     path("actions/", views_delivery.action_list, name="action_list"),
     path("actions/export.xlsx", views_delivery.action_export, name="action_export"),

@@ -273,6 +273,23 @@ def services_without_lead(membership, today):
     )
 
 
+# Family partners --------------------------------------------------------------------------
+
+
+def family_ratings_waiting(membership, today):
+    """Audits this family partner is invited to whose ratings are not sent yet."""
+    from audits.selectors_family import invited_audits
+
+    audits = invited_audits(membership).exclude(family_review__submitted_at__isnull=False)
+    return _section(
+        "family_waiting",
+        "Audits waiting for your ratings",
+        audits,
+        more_url=_url(membership, "partnership:home") + "#family-audits",
+        more_label="See all the audits you are asked to rate",
+    )
+
+
 SECTIONS = {
     Role.SERVICE_LEAD: [
         returned_to_lead,
@@ -284,7 +301,7 @@ SECTIONS = {
     Role.COMMISSIONER: [waiting_for_review, reviews_overdue, actions_overdue],
     Role.BOARD_MEMBER: [board_packs, latest_accepted],
     Role.ADMIN: [pending_invitations, services_without_lead],
-    Role.FAMILY_PARTNER: [],
+    Role.FAMILY_PARTNER: [family_ratings_waiting],
 }
 
 
