@@ -92,7 +92,9 @@ def family_principle(request, pk, number):
     levels = list(audit.framework.levels.all())
     initial = {"level": str(rating.level_id) if rating.level_id else None}
     initial["comment"] = rating.comment
-    form = FamilyRatingForm(request.POST or None, levels=levels, initial=initial)
+    form = FamilyRatingForm(
+        request.POST if request.method == "POST" else None, levels=levels, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.family_rating_save(
@@ -219,7 +221,9 @@ def family_invite(request, pk):
             raise PermissionDenied("Families cannot be invited to this audit now.")
         messages.warning(request, "Families cannot be invited to this audit now.")
         return redirect(_url(request, "family_compare", pk=audit.pk))
-    form = FamilyInviteForm(request.POST or None, candidates=_candidates(audit))
+    form = FamilyInviteForm(
+        request.POST if request.method == "POST" else None, candidates=_candidates(audit)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -271,7 +275,9 @@ def family_agree(request, pk, number):
         "agreed_level": str(row.family.agreed_level_id) if row.family.agreed_level_id else None,
         "agreed_note": row.family.agreed_note,
     }
-    form = AgreedLevelForm(request.POST or None, levels=levels, initial=initial)
+    form = AgreedLevelForm(
+        request.POST if request.method == "POST" else None, levels=levels, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.family_agreed_save(

@@ -102,6 +102,13 @@ OBJECT_PAGES = {
     "audits:action_detail": lambda a: action_of(a),
     "notifications:open": lambda a: notification_of(a),
     "api_keys:revoke": lambda a: api_key_of(a),
+    # Families check and challenge: the family partner's pages, then the service's.
+    "audits:family_rate": lambda a: family_audit_of(a),
+    "audits:family_principle": lambda a: family_audit_of(a),
+    "audits:family_check": lambda a: family_audit_of(a),
+    "audits:family_compare": lambda a: family_audit_of(a, sent=True),
+    "audits:family_invite": lambda a: family_audit_of(a),
+    "audits:family_agree": lambda a: family_audit_of(a, sent=True),
 }
 
 # How an object fills in a URL, where it is not simply `pk`.
@@ -110,6 +117,8 @@ URL_KWARGS = {
     "audits:principle": lambda obj: {"pk": obj.pk, "number": 1},
     "audits:evidence_download": lambda obj: {"pk": obj.audit_id, "evidence_pk": obj.pk},
     "audits:evidence_remove": lambda obj: {"pk": obj.audit_id, "evidence_pk": obj.pk},
+    "audits:family_principle": lambda obj: {"pk": obj.pk, "number": 1},
+    "audits:family_agree": lambda obj: {"pk": obj.pk, "number": 1},
 }
 
 
@@ -117,6 +126,25 @@ def audit_of(area, submitted=False):
     from tests.factories.audits import start_audit, submitted_audit
 
     return submitted_audit(area) if submitted else start_audit(area)
+
+
+def family_audit_of(area, sent=False):
+    """A submitted audit the area's family partner is invited to; when `sent`, they rated
+    every principle Room for Improvement (the service said Good) and sent their ratings."""
+    from audits import services_family
+
+    audit = audit_of(area, submitted=True)
+    lead, family = area.members[Role.ADMIN], area.members[Role.FAMILY_PARTNER]
+    services_family.family_invite(audit=audit, membership=lead, by=lead.user, members=[family])
+    if sent:
+        review = audit.family_review
+        lowest = audit.framework.levels.get(rank=1)
+        for rating in review.ratings.all():
+            services_family.family_rating_save(
+                rating=rating, membership=family, by=family.user, level=lowest, comment=""
+            )
+        services_family.family_review_submit(review=review, membership=family, by=family.user)
+    return audit
 
 
 def evidence_of(area):
