@@ -24,6 +24,8 @@ class FamilyInviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.candidates = {str(m.pk): m for m in candidates}
         self.fields["members"].choices = [(str(m.pk), m.user.get_full_name()) for m in candidates]
+        if not candidates:
+            self.fields["email"].label = "Invite someone by email"
 
     def clean(self):
         data = super().clean()

@@ -121,6 +121,9 @@ def _words(field, record):
 
 
 def _label(field):
+    if getattr(field.model._meta, "model_name", "") == "familyrating":
+        # Families' own words for their level, not the service's "Score".
+        return str(field.verbose_name).capitalize()
     return FIELD_LABELS.get(field.name, str(field.verbose_name).capitalize())
 
 

@@ -4,6 +4,8 @@ Each function makes a fixed number of queries."""
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, F, OuterRef, Subquery
+
 from .easy_read import gap_in_words
 from .models import Audit, FamilyInvitation, FamilyRating, FamilyReview, PrincipleAssessment
 
@@ -77,3 +79,20 @@ def invitations_of(audit):
             "membership__user", "invitation", "invited_by"
         )
     )
+
+
+def with_levels_to_agree(audits):
+    """Those of `audits` whose families have sent ratings that differ from the service's on
+    a principle with no agreed level yet (one query with the caller's)."""
+    service_level = PrincipleAssessment.objects.filter(
+        audit_id=OuterRef("review__audit_id"), principle_id=OuterRef("principle_id")
+    ).values("level_id")[:1]
+    open_gaps = (
+        FamilyRating.objects.filter(
+            review__audit_id=OuterRef("pk"), agreed_level__isnull=True, level__isnull=False
+        )
+        .annotate(service_level_id=Subquery(service_level))
+        .filter(service_level_id__isnull=False)
+        .exclude(service_level_id=F("level_id"))
+    )
+    return audits.filter(family_review__submitted_at__isnull=False).filter(Exists(open_gaps))

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import Action, Audit
+from audits.selectors_family import invited_audits, with_levels_to_agree
 from partnership.models import Invitation, Role, Service
 
 from . import selectors
@@ -273,13 +274,22 @@ def services_without_lead(membership, today):
     )
 
 
+def family_levels_to_agree(membership, today):
+    """The lead's audits where families rated a principle differently and no level is agreed."""
+    return _section(
+        "family_agree",
+        "Agree levels with families",
+        with_levels_to_agree(_lead_audits(membership))
+        .select_related("family_review")
+        .order_by("-family_review__submitted_at"),
+    )
+
+
 # Family partners --------------------------------------------------------------------------
 
 
 def family_ratings_waiting(membership, today):
     """Audits this family partner is invited to whose ratings are not sent yet."""
-    from audits.selectors_family import invited_audits
-
     audits = invited_audits(membership).exclude(family_review__submitted_at__isnull=False)
     return _section(
         "family_waiting",
@@ -297,6 +307,7 @@ SECTIONS = {
         reviews_overdue,
         reviews_due_soon,
         own_actions_due,
+        family_levels_to_agree,
     ],
     Role.COMMISSIONER: [waiting_for_review, reviews_overdue, actions_overdue],
     Role.BOARD_MEMBER: [board_packs, latest_accepted],

@@ -223,6 +223,7 @@ def test_the_lead_records_an_agreed_level_where_the_sides_differ(client, area, a
     assert rating.level.rank == 1
     history = client.get(url(area, "history", audit)).content.decode()
     assert "Families’ rating of principle 1" in history
+    assert "Families’ level" in history and "Agreed level" in history
     assert family.user.get_full_name() in history
     assert area.members[Role.SERVICE_LEAD].user.get_full_name() in history
     assert "Met the forum" in history
@@ -374,3 +375,27 @@ def test_family_pages_make_a_bounded_number_of_queries(
             assert client.get(page).status_code == 200
     with django_assert_max_num_queries(40):
         assert client.get(url(area, "review", audit)).status_code == 200
+
+
+def test_the_lead_is_told_where_levels_wait_to_be_agreed(client, area, audit, family):
+    home = reverse("partnership:home", args=[area.partnership.slug])
+    client.force_login(area.members[Role.SERVICE_LEAD].user)
+    review = invite(area, audit, family)
+    rate(review, family, [1, 3, 3, 3, 3, 3])
+    # Not before the families have sent their ratings.
+    assert "Agree levels with families" not in client.get(home).content.decode()
+    send(review, family)
+    html = client.get(home).content.decode()
+    assert "Agree levels with families (1)" in html
+    assert url(area, "family_compare", audit) in html
+    rating = FamilyRating.objects.get(review=review, principle__number=1)
+    lead = area.members[Role.SERVICE_LEAD]
+    services.family_agreed_save(
+        rating=rating,
+        membership=lead,
+        by=lead.user,
+        agreed_level=rating.level,
+        note="Agreed at the forum",
+        service_level=audit.assessments.get(principle__number=1).level,
+    )
+    assert "Agree levels with families" not in client.get(home).content.decode()
