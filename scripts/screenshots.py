@@ -59,6 +59,32 @@ def lead_action(page, base):
     page.wait_for_load_state()
 
 
+def family_rate(page, base):
+    """The family partner's audit waiting for their ratings, from their home page."""
+    page.goto(f"{base}/york/")
+    page.locator("#attention-family_waiting a").first.click()
+    page.wait_for_load_state()
+
+
+def family_principle(page, base):
+    family_rate(page, base)
+    page.get_by_role("link", name=re.compile(r"^Part 3:")).click()
+    page.wait_for_load_state()
+
+
+def family_sent(page, base):
+    page.goto(f"{base}/york/")
+    page.get_by_role("link", name="Redesign of the short breaks offer").click()
+    page.wait_for_load_state()
+
+
+def family_compare(page, base):
+    """The lead's side by side of the service's and families' levels."""
+    page.goto(f"{base}/york/")
+    page.locator("#attention-family_agree a").first.click()
+    page.wait_for_load_state()
+
+
 # (file name, account, path or a function of the page that navigates there); a name
 # ending in -320 is taken 320 px wide, the narrowest screen the pages must fit.
 SHOTS = [
@@ -87,6 +113,11 @@ SHOTS = [
     ("action-page", "lead@york.example", lead_action),
     ("notifications", "lead@york.example", "/york/notifications/"),
     ("reminder-settings", "admin@york.example", "/york/reminders/settings/"),
+    ("family-rate", "family@york.example", family_rate),
+    ("family-principle", "family@york.example", family_principle),
+    ("family-principle-320", "family@york.example", family_principle),
+    ("family-sent", "family@york.example", family_sent),
+    ("family-compare", "lead@york.example", family_compare),
 ]
 
 

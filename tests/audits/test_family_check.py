@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from api.services import api_key_create
@@ -224,8 +225,8 @@ def test_the_lead_records_an_agreed_level_where_the_sides_differ(client, area, a
     history = client.get(url(area, "history", audit)).content.decode()
     assert "Families’ rating of principle 1" in history
     assert "Families’ level" in history and "Agreed level" in history
-    assert family.user.get_full_name() in history
-    assert area.members[Role.SERVICE_LEAD].user.get_full_name() in history
+    assert escape(family.user.get_full_name()) in history
+    assert escape(area.members[Role.SERVICE_LEAD].user.get_full_name()) in history
     assert "Met the forum" in history
 
 
@@ -246,7 +247,7 @@ def test_only_the_service_side_may_agree(client, area, audit, family):
 def test_inviting_a_family_partner_of_the_partnership(client, area, audit, family):
     client.force_login(area.members[Role.SERVICE_LEAD].user)
     page = url(area, "family_invite", audit)
-    assert family.user.get_full_name() in client.get(page).content.decode()
+    assert escape(family.user.get_full_name()) in client.get(page).content.decode()
     response = client.post(page, {})
     assert "Choose a family partner or enter an email address" in response.content.decode()
     response = client.post(page, {"members": [family.pk]})
