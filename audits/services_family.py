@@ -30,22 +30,13 @@ def is_invited(audit, membership):
 def can_invite(audit, membership):
     """The service's editors (and commissioners and admins) invite families, until the
     families have sent their ratings."""
-    review = getattr(audit, "family_review", None) if _has_review(audit) else None
-    if review is not None and review.is_submitted:
+    if FamilyReview.objects.filter(audit=audit, submitted_at__isnull=False).exists():
         return False
     return membership.may_work_on(audit.project.service_id)
 
 
 def can_agree(audit, membership):
     return membership.may_work_on(audit.project.service_id)
-
-
-def _has_review(audit):
-    try:
-        audit.family_review  # noqa: B018 - a missing one-to-one raises
-    except FamilyReview.DoesNotExist:
-        return False
-    return True
 
 
 def family_review_for(audit):

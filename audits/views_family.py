@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
 from partnership.access import ALL_ROLES, AUDIT_EDITORS, partnership_view
 from partnership.models import Membership, Role, SecurityEvent
@@ -25,11 +24,7 @@ from .easy_read import for_framework
 from .forms_family import AgreedLevelForm, FamilyInviteForm, FamilyRatingForm
 from .models import Audit, FamilyInvitation
 from .selectors_family import comparison, invitations_of, ratings_of, review_of
-from .views import _audit
-
-
-def _url(request, name, **kwargs):
-    return reverse(f"audits:{name}", kwargs={"slug": request.partnership.slug, **kwargs})
+from .views import _audit, _url
 
 
 def _invited_audit(request, pk):
@@ -90,8 +85,7 @@ def family_principle(request, pk, number):
     if rating is None:
         raise Http404("No such principle")
     levels = list(audit.framework.levels.all())
-    initial = {"level": str(rating.level_id) if rating.level_id else None}
-    initial["comment"] = rating.comment
+    initial = {"level": str(rating.level_id or ""), "comment": rating.comment}
     form = FamilyRatingForm(
         request.POST if request.method == "POST" else None, levels=levels, initial=initial
     )
