@@ -14,6 +14,9 @@ from voice.models import SurveyResponse
 from . import questions
 from .questions import CHANGE_LIMIT, CONTACT_LIMIT, STEPS_BY_KEY
 
+# Chosen on purpose, so nothing is selected before the person chooses.
+NOT_SAID = "not_said"
+
 
 class QuestionForm(forms.Form):
     """One survey page: the question is the page's heading (legend or label as h1)."""
@@ -72,7 +75,7 @@ class QuestionForm(forms.Form):
                 help_text=hint,
                 choices=[
                     *questions.respondent_choices(words),
-                    ("", "I would rather not say"),
+                    (NOT_SAID, "I would rather not say"),
                 ],
                 widget=forms.RadioSelect,
                 required=False,
@@ -130,8 +133,8 @@ class SurveyLinkForm(GDSForm):
     closes_on = GovukDateField(
         label="Closing date (optional)",
         required=False,
-        help_text="The last day answers are taken, for example 31 3 2027. Leave it empty to "
-        "keep the survey open until you close it.",
+        help_text="The last day answers are taken. Leave it empty to keep the survey open "
+        "until you close it.",
     )
 
     def clean_closes_on(self):

@@ -44,6 +44,7 @@ class StatementResult:
     shares: list
     agree_percent: int
     disagree_percent: int
+    grouped: list = field(default_factory=list)  # agree, neither, disagree, does not apply
 
 
 @dataclass
@@ -95,14 +96,23 @@ class _Tally:
                     shares=[
                         Share(value.label, counter[value], _pct(counter[value], n))
                         for value in AGREEMENT_ORDER
-                    ]
-                    + (
-                        [Share("Not answered", n - sum(counter.values()), 0)]
-                        if n - sum(counter.values())
-                        else []
-                    ),
+                    ],
                     agree_percent=_pct(agree, n),
                     disagree_percent=_pct(disagree, n),
+                    grouped=[
+                        Share("Agree or strongly agree", agree, _pct(agree, n)),
+                        Share(
+                            Agreement.NEITHER.label,
+                            counter[Agreement.NEITHER],
+                            _pct(counter[Agreement.NEITHER], n),
+                        ),
+                        Share("Disagree or strongly disagree", disagree, _pct(disagree, n)),
+                        Share(
+                            Agreement.DOES_NOT_APPLY.label,
+                            counter[Agreement.DOES_NOT_APPLY],
+                            _pct(counter[Agreement.DOES_NOT_APPLY], n),
+                        ),
+                    ],
                 )
             )
         for choices, counter, target in (
@@ -112,7 +122,8 @@ class _Tally:
             for value, label in choices:
                 target.append(Share(label, counter[value], _pct(counter[value], n)))
             missing = counter[""]
-            target.append(Share("Not answered", missing, _pct(missing, n)))
+            if missing:
+                target.append(Share("Not answered", missing, _pct(missing, n)))
         return results
 
 

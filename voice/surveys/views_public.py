@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from voice.models import SurveyLink, SurveyResponse
 
 from . import protection, questions, services
-from .forms import QuestionForm
+from .forms import NOT_SAID, QuestionForm
 from .questions import STEP_KEYS, STEPS_BY_KEY
 
 log = logging.getLogger(__name__)
@@ -35,14 +35,19 @@ def _find(request, slug, token):
         .first()
     )
     if link is None:
-        return None, render(
-            request, "voice/surveys/unavailable.html", {"reason": "altered"}, status=404
-        )
+        page = render(request, "voice/surveys/unavailable.html", {"reason": "altered"}, status=404)
+        page.own_page = True
+        return None, page
     if not link.is_open:
         return None, render(
             request,
             "voice/surveys/unavailable.html",
-            {"reason": link.state, "link": link, "project": link.project},
+            {
+                "reason": link.state,
+                "link": link,
+                "project": link.project,
+                "service": link.project.service,
+            },
             status=410,
         )
     return link, None
@@ -236,7 +241,7 @@ def _answers_of(state):
         },
         meaningful=answers.get("meaningful", ""),
         change_text=answers.get("change", ""),
-        respondent=answers.get("respondent", ""),
+        respondent="" if answers.get("respondent") == NOT_SAID else answers.get("respondent", ""),
         contact_consent=answers.get("contact") == "yes",
         contact_name=state.get("contact_name", ""),
         contact_details=state.get("contact_details", ""),

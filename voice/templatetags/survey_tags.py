@@ -28,15 +28,20 @@ def _may_manage(context, audit):
 
 
 @register.inclusion_tag("voice/surveys/_audit_results.html", takes_context=True)
-def survey_results_for_audit(context, audit, assessments, pdf=False):
+def survey_results_for_audit(context, audit, assessments, pdf=False, flags=True):
     """The survey results of the audit's project and any check-and-challenge flags."""
     partnership = audit.partnership
     results = selectors.project_results(partnership, audit.project, until=_until(audit))
-    flags = selectors.principle_flags(partnership, audit.project, assessments, until=_until(audit))
+    found = (
+        selectors.principle_flags(partnership, audit.project, assessments, until=_until(audit))
+        if flags or pdf
+        else []
+    )
     return {
         "audit": audit,
         "results": results,
-        "flags": flags,
+        "flags": found,
+        "show_flags": flags,
         "pdf": pdf,
         "partnership": partnership,
         "can_manage": not pdf and _may_manage(context, audit),
