@@ -400,3 +400,17 @@ CELERY_BEAT_SCHEDULE["retention-daily"] = {
     "task": "partnership.tasks.retention_daily",
     "schedule": crontab(hour=3, minute=30),
 }
+
+# --- The feedback survey (voice/surveys/) ------------------------------------------
+# Free text and contact details are removed this many days after an answer (2 years).
+SURVEY_TEXT_DAYS = env.int("SURVEY_TEXT_DAYS", default=730)
+# Answers one link takes in an hour from one device, and from one address (a family
+# centre's tablet or a school's network is many people).
+SURVEY_PER_DEVICE = env.int("SURVEY_PER_DEVICE", default=5)
+SURVEY_PER_ADDRESS = env.int("SURVEY_PER_ADDRESS", default=40)
+# Answers sent sooner than this after starting were not read by a person.
+SURVEY_MIN_SECONDS = env.int("SURVEY_MIN_SECONDS", default=10)
+CELERY_BEAT_SCHEDULE["survey-text-retention"] = {
+    "task": "voice.tasks.survey_text_retention_daily",
+    "schedule": crontab(hour=3, minute=45),
+}

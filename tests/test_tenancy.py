@@ -18,6 +18,15 @@ PUBLIC = {"healthz", "readyz", "invitation_accept", "email_preferences"}
 PUBLIC |= {"privacy", "accessibility", "partnership_privacy", "partnership_accessibility"}
 # The API's description (no partnership's data in it).
 PUBLIC |= {"api:schema", "api:swagger", "api:redoc"}
+# The feedback survey families answer with no account, reached by the link's token. It
+# shows only the project and service name (tests/voice/test_survey_answering.py).
+SURVEY_PUBLIC = {
+    "voice:survey_start",
+    "voice:survey_question",
+    "voice:survey_check",
+    "voice:survey_done",
+}
+PUBLIC |= SURVEY_PUBLIC
 # Platform operators only (Django staff); not partnership pages.
 PLATFORM_NAMESPACES = {"admin"}
 AUTH_LIBRARY_MODULE_PREFIXES = ("allauth.",)
@@ -61,6 +70,10 @@ PARTNERSHIP_PAGES = {
     "partnership:directory_template_csv",
     "api_keys:list",
     "api_keys:create",
+    # The feedback survey's results and the statement mapping.
+    "voice:survey_results",
+    "voice:survey_results_csv",
+    "voice:survey_mapping",
 }
 
 # Partnership pages about one object: how to find that object in an area.
@@ -109,6 +122,11 @@ OBJECT_PAGES = {
     "audits:family_compare": lambda a: family_audit_of(a, sent=True),
     "audits:family_invite": lambda a: family_audit_of(a),
     "audits:family_agree": lambda a: family_audit_of(a, sent=True),
+    # The feedback survey's links, QR codes and posters.
+    "voice:survey_links": lambda a: a.project,
+    "voice:survey_link": lambda a: survey_link_of(a),
+    "voice:survey_poster": lambda a: survey_link_of(a),
+    "voice:survey_qr": lambda a: survey_link_of(a),
 }
 
 # How an object fills in a URL, where it is not simply `pk`.
@@ -119,6 +137,7 @@ URL_KWARGS = {
     "audits:evidence_remove": lambda obj: {"pk": obj.audit_id, "evidence_pk": obj.pk},
     "audits:family_principle": lambda obj: {"pk": obj.pk, "number": 1},
     "audits:family_agree": lambda obj: {"pk": obj.pk, "number": 1},
+    "voice:survey_links": lambda obj: {"project_pk": obj.pk},
 }
 
 
@@ -223,6 +242,12 @@ def api_key_of(area):
     return key
 
 
+def survey_link_of(area):
+    from tests.factories.surveys import survey_link
+
+    return survey_link(area)
+
+
 def kwargs_for(name, obj):
     return URL_KWARGS.get(name, lambda o: {"pk": o.pk})(obj)
 
@@ -297,7 +322,7 @@ def row_counts():
         model._meta.label: model.objects.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in ("partnership", "principles", "audits", "reporting", "notifications")
+        in ("partnership", "principles", "audits", "voice", "reporting", "notifications")
         and model._meta.label != "partnership.SecurityEvent"
     }
 
@@ -388,6 +413,30 @@ def test_public_pages_need_no_sign_in(client, area):
     response = client.get(reverse("invitation_accept", args=[area.invitation.token]))
     assert response.status_code == 200
     assert client.get(reverse("chooser")).status_code == 302
+
+
+@pytest.mark.parametrize("name", sorted(SURVEY_PUBLIC))
+def test_survey_pages_of_another_partnership_are_the_same_kind_page_as_none(
+    client, area, other_area, name
+):
+    """A survey link opened under another partnership's address is the same as a link that
+    does not exist, and nothing of either partnership shows."""
+    from tests.factories.surveys import survey_link
+
+    link = survey_link(other_area)
+    extra = {"number": 1} if name == "voice:survey_question" else {}
+    elsewhere = reverse(name, kwargs={"slug": area.partnership.slug, "token": link.token, **extra})
+    missing = reverse(
+        name, kwargs={"slug": area.partnership.slug, "token": "no-such-link", **extra}
+    )
+    rows_before = row_counts()
+    for method in (client.get, client.post):
+        foreign, absent = method(elsewhere), method(missing)
+        assert foreign.status_code == absent.status_code == 404
+        assert foreign.content == absent.content
+        for text in (area.partnership.name, other_area.partnership.name, other_area.project.title):
+            assert text not in foreign.content.decode()
+    assert row_counts() == rows_before
 
 
 # --- The API (/api/v1/<partnership>/...) ---------------------------------------------
