@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "crispy_forms",
     "crispy_forms_gds",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "voice",
     "reporting",
     "notifications",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +152,18 @@ ACCOUNT_RATE_LIMITS = (
         "login_failed": f"100/m/ip,{ACCOUNT_FAILURES_PER_HOUR}/3600s/key",
     }
 )
+# Sign-in with a council or NHS account (Microsoft Entra ID or another OpenID Connect
+# provider), set up by each partnership's admin (sso/). Accounts are only ever linked to
+# members and invited people, never made by signing up.
+SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"provider_class": "sso.oidc.CouncilProvider", "OAUTH_PKCE_ENABLED": True}
+}
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# Where the provider's discovery document, keys and tokens are fetched from, in seconds.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=10)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Joint Partnership Audit"
 
