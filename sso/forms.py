@@ -40,7 +40,10 @@ class SignInProviderForm(GDSForm):
         "/.well-known/openid-configuration is under, starting with https://.",
     )
     client_id = forms.CharField(
-        label="Application (client) ID", max_length=200, help_text="From the app registration."
+        label="Application (client) ID",
+        max_length=200,
+        help_text="From the app registration.",
+        error_messages={"required": "Enter the application (client) ID"},
     )
     client_secret = forms.CharField(
         label="Client secret",
@@ -53,6 +56,7 @@ class SignInProviderForm(GDSForm):
         help_text="The part after the @ of your staff's email addresses, separated by "
         "commas, for example york.gov.uk, nhs.net. Only addresses in these domains can "
         "sign in this way.",
+        error_messages={"required": "Enter at least one email domain, like york.gov.uk"},
     )
     trust_mfa = forms.BooleanField(
         label="Trust this provider to enforce two-factor authentication",
@@ -132,6 +136,10 @@ class SignInStartForm(GDSForm):
     email = forms.EmailField(
         label="Your work email address",
         help_text="For example name@york.gov.uk or name@nhs.net",
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter an email address in the correct format, like name@york.gov.uk",
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
