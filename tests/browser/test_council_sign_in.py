@@ -65,6 +65,8 @@ def test_an_admin_sets_it_up_and_a_member_signs_in_with_it(new_page, axe, live_s
         shot(admin, "settings-saved")
 
         member = new_page()
+        # Two servers on a shared machine: the provider's pages may be slow to come.
+        member.set_default_timeout(60_000)
         member.goto("/accounts/login/")
         axe(member, "sign-in page with the council button")
         shot(member, "sign-in-page")
@@ -90,6 +92,7 @@ def test_an_admin_sets_it_up_and_a_member_signs_in_with_it(new_page, axe, live_s
         shot(member, "signed-in")
 
         stranger = new_page()
+        stranger.set_default_timeout(60_000)
         stranger.goto("/accounts/council/")
         stranger.get_by_label("Your work email address").fill("stranger@york.example")
         stranger.get_by_role("button", name="Continue").click()

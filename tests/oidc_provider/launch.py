@@ -66,10 +66,10 @@ def running_provider(*, people, redirect_uris):
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 240
             while True:
                 try:
-                    answer = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=2)
+                    answer = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=5)
                     if answer.ok:
                         break
                 except requests.ConnectionError:

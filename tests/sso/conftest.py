@@ -28,6 +28,12 @@ def provider_issuer():
         yield issuer
 
 
+@pytest.fixture(autouse=True)
+def _patient_provider_calls(settings):
+    # The token, userinfo and discovery calls go to another process on a shared machine.
+    settings.SOCIALACCOUNT_REQUESTS_TIMEOUT = 60
+
+
 @pytest.fixture
 def sign_in_provider(area, provider_issuer):
     """The alpha partnership's provider, as its admin would save it."""
@@ -66,13 +72,13 @@ def provider_round_trip(client, issuer, email, *, tamper=None):
     if tamper == "nonce":
         url = _with_param(url, "nonce", "a-nonce-from-another-sign-in")
     browser = requests.Session()
-    answer = browser.get(url, allow_redirects=False, timeout=20)
+    answer = browser.get(url, allow_redirects=False, timeout=60)
     for _ in range(10):
         if answer.is_redirect:
             location = urljoin(answer.url, answer.headers["Location"])
             if location.startswith("http://testserver/"):
                 break
-            answer = browser.get(location, allow_redirects=False, timeout=20)
+            answer = browser.get(location, allow_redirects=False, timeout=60)
         else:
             # The provider's own sign-in form.
             answer = browser.post(
@@ -84,7 +90,7 @@ def provider_round_trip(client, issuer, email, *, tamper=None):
                     "next": _hidden(answer.text, "next"),
                 },
                 allow_redirects=False,
-                timeout=20,
+                timeout=60,
             )
     else:
         raise AssertionError("The provider never sent the person back")

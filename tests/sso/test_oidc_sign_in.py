@@ -2,6 +2,7 @@
 provider (django-oauth-toolkit in a second process, tests/oidc_provider/)."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
@@ -166,6 +167,22 @@ class TestTwoFactor:
         assert client.get(home(area)).status_code == 200
         [signed_in] = events(Kind.SIGNED_IN_WITH_PROVIDER)
         assert signed_in.detail["two_factor"] == "trusted to the provider"
+
+    def test_someone_with_an_authenticator_app_is_not_asked_twice(
+        self, client, area, sign_in_provider, provider_issuer
+    ):
+        TOTP.activate(area.members[Role.ADMIN].user, generate_totp_secret())
+        response = provider_round_trip(client, provider_issuer, "admin@alpha.example")
+        assert response.url == home(area)
+
+    def test_without_it_someone_with_an_authenticator_app_enters_a_code(
+        self, client, area, sign_in_provider, provider_issuer
+    ):
+        TOTP.activate(area.members[Role.COMMISSIONER].user, generate_totp_secret())
+        response = provider_round_trip(client, provider_issuer, "commissioner@alpha.example")
+        assert response.url == reverse("mfa_authenticate")
+        assert "_auth_user_id" not in client.session
+        assert not events(Kind.SIGNED_IN_WITH_PROVIDER)
 
     def test_trust_in_one_partnership_does_not_count_in_another(
         self, client, area, other_area, sign_in_provider, provider_issuer
