@@ -98,4 +98,6 @@ def provider_round_trip(client, issuer, email, *, tamper=None):
     assert callback.startswith(CALLBACK)
     if tamper == "state":
         callback = _with_param(callback, "state", "forged-state")
-    return client.get(callback)
+    response = client.get(callback)
+    response.callback = callback
+    return response

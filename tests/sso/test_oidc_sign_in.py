@@ -1,6 +1,9 @@
 """Signing in with a council or NHS account, end to end against a real OpenID Connect
 provider (django-oauth-toolkit in a second process, tests/oidc_provider/)."""
 
+import logging
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount
@@ -9,6 +12,7 @@ from django.urls import reverse
 from partnership.models import Invitation, Membership, Partnership, Role, SecurityEvent, User
 from sso.models import SignInProvider
 from tests.factories import InvitationFactory
+from tests.oidc_provider.launch import CLIENT_ID, CLIENT_SECRET
 
 from .conftest import provider_round_trip
 
@@ -209,3 +213,36 @@ def test_an_invitation_is_needed_even_with_an_open_one_elsewhere(
     response = provider_round_trip(client, provider_issuer, "stranger@alpha.example")
     assert response.status_code == 403
     assert not User.objects.filter(email="stranger@alpha.example").exists()
+
+
+def test_no_secret_code_state_or_nonce_reaches_the_log(
+    client, client_for, area, sign_in_provider, provider_issuer, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    client_for(area, Role.ADMIN).post(
+        reverse("sso:settings", args=[area.partnership.slug]),
+        {
+            "enabled": "on",
+            "kind": "oidc",
+            "issuer_url": provider_issuer,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "email_domains": "alpha.example",
+        },
+    )
+    client.logout()
+    response = provider_round_trip(client, provider_issuer, "commissioner@alpha.example")
+    assert response.url == home(area)
+    query = dict(parse_qsl(urlsplit(response.callback).query))
+    nonce = SocialAccount.objects.get().extra_data["id_token"]["nonce"]
+    # The test's own visits to the provider's pages (as the person's browser) are logged by
+    # urllib3 too, with the state and nonce in the address; they are not the app's log.
+    browser_visits = ("/authorize/?", "/login/?next=")
+    text = "\n".join(
+        message
+        for message in (record.getMessage() for record in caplog.records)
+        if not any(visit in message for visit in browser_visits)
+    )
+    assert "provider_settings" in text and "signed_in_provider" in text
+    for secret in (CLIENT_SECRET, query["code"], query["state"], nonce):
+        assert secret not in text
