@@ -11,7 +11,12 @@ from partnership.security import security_event_record
 
 from .mfa import id_token_claims
 from .models import SignInProvider
-from .services import provider_account_link, provider_email, provider_person_find
+from .services import (
+    provider_account_link,
+    provider_email,
+    provider_invitation_accept,
+    provider_person_find,
+)
 
 Kind = SecurityEvent.Kind
 
@@ -62,6 +67,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
             if membership is None and invitation is None:
                 self._refuse(request, provider, "not a member", "sso/not_invited.html", context)
+            if membership is None:
+                # Linked before, left, and invited again.
+                provider_invitation_accept(
+                    request=request, provider=provider, user=sociallogin.user, invitation=invitation
+                )
             return
         if (
             provider_account_link(

@@ -95,13 +95,8 @@ def provider_account_link(*, request, provider, sociallogin, email):
             email=invitation.email, password=None, full_name=(claims.get("name") or "")[:150]
         )
     if membership is None:
-        partnership_services.invitation_accept(invitation=invitation, user=user)
-        security_event_record(
-            kind=Kind.INVITATION_ACCEPTED,
-            request=request,
-            user=user,
-            partnership=provider.partnership,
-            detail={"email": invitation.email, "role": invitation.role, "with": "provider"},
+        provider_invitation_accept(
+            request=request, provider=provider, user=user, invitation=invitation
         )
     sociallogin.connect(request, user)
     security_event_record(
@@ -112,3 +107,17 @@ def provider_account_link(*, request, provider, sociallogin, email):
         detail={"provider": provider.get_kind_display()},
     )
     return user
+
+
+def provider_invitation_accept(*, request, provider, user, invitation):
+    """Signing in through the provider proves the invited address is the person's, as
+    opening the emailed link would."""
+    membership = partnership_services.invitation_accept(invitation=invitation, user=user)
+    security_event_record(
+        kind=Kind.INVITATION_ACCEPTED,
+        request=request,
+        user=user,
+        partnership=provider.partnership,
+        detail={"email": invitation.email, "role": invitation.role, "with": "provider"},
+    )
+    return membership

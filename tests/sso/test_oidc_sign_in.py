@@ -102,6 +102,26 @@ def test_nobody_invited_gets_a_page_saying_to_ask_the_admin_and_nothing_is_made(
     assert refused.partnership == area.partnership
 
 
+def test_a_linked_person_who_left_and_is_invited_again_joins_again(
+    client, area, sign_in_provider, provider_issuer
+):
+    member = area.members[Role.COMMISSIONER]
+    provider_round_trip(client, provider_issuer, "commissioner@alpha.example")
+    client.logout()
+    member.delete()
+    response = provider_round_trip(client, provider_issuer, "commissioner@alpha.example")
+    assert response.status_code == 403
+    InvitationFactory(
+        partnership=area.partnership, email="commissioner@alpha.example", role=Role.BOARD_MEMBER
+    )
+    response = provider_round_trip(client, provider_issuer, "commissioner@alpha.example")
+    assert response.url == home(area)
+    assert Membership.objects.get(user=member.user, partnership=area.partnership).role == (
+        Role.BOARD_MEMBER
+    )
+    assert len(events(Kind.PROVIDER_LINKED)) == 1
+
+
 def test_a_deactivated_member_is_not_let_in(client, area, sign_in_provider, provider_issuer):
     Membership.objects.filter(user=area.members[Role.COMMISSIONER].user).update(active=False)
     response = provider_round_trip(client, provider_issuer, "commissioner@alpha.example")
