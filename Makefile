@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 
-.PHONY: run test setup deps assets lint audit clean
+.PHONY: run test setup deps assets lint audit clean oidc-provider
 
 # A secret key of this machine's own, made once, so the web server, worker and beat can
 # start without DJANGO_SECRET_KEY set by hand (production sets it in the environment).
@@ -25,6 +25,11 @@ run: setup var/secret-key
 	@echo ""
 	@# Ctrl-C is how everything is stopped: honcho's exit status 130 then means "stopped".
 	@$(VENV)/bin/honcho --procfile Procfile.dev start --port $${PORT:-8000} || [ $$? -eq 130 ]
+
+# A local OpenID Connect provider for trying sign-in with a council or NHS account (see
+# the README); run the app with DEMO_OIDC_ISSUER=http://127.0.0.1:8001/o to use it.
+oidc-provider: deps
+	$(PY) scripts/oidc_provider.py
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

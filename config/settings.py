@@ -20,6 +20,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # debug on. Serving anything with it and debug off is refused at start (config/startup.py).
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-change-me-in-production"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# Earlier keys, still accepted for what they signed or encrypted while a new key is rolled out.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -35,6 +37,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "crispy_forms",
     "crispy_forms_gds",
@@ -48,6 +52,7 @@ INSTALLED_APPS = [
     "voice",
     "reporting",
     "notifications",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +154,18 @@ ACCOUNT_RATE_LIMITS = (
         "login_failed": f"100/m/ip,{ACCOUNT_FAILURES_PER_HOUR}/3600s/key",
     }
 )
+# Sign-in with a council or NHS account (Microsoft Entra ID or another OpenID Connect
+# provider), set up by each partnership's admin (sso/). Accounts are only ever linked to
+# members and invited people, never made by signing up.
+SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"provider_class": "sso.oidc.CouncilProvider", "OAUTH_PKCE_ENABLED": True}
+}
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# Where the provider's discovery document, keys and tokens are fetched from, in seconds.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=10)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Joint Partnership Audit"
 

@@ -5,6 +5,7 @@ from notifications import views as notification_views
 from partnership import views as partnership_views
 from partnership import views_public
 from reporting import views_personal
+from sso import views as sso_views
 
 urlpatterns = [
     path("healthz", views_public.healthz, name="healthz"),
@@ -20,6 +21,7 @@ urlpatterns = [
         notification_views.email_preferences,
         name="email_preferences",
     ),
+    path("accounts/council/", sso_views.sign_in_start, name="sso_start"),
     path("accounts/", include("allauth.urls")),
     path("invitations/<str:token>/", views_public.invitation_accept, name="invitation_accept"),
     path("session/keep-alive", views_public.keep_alive, name="keep_alive"),
@@ -41,4 +43,5 @@ urlpatterns = [
     path("<slug:slug>/", include("notifications.urls")),
     path("<slug:slug>/", include("partnership.urls")),
     path("<slug:slug>/", include("api.page_urls")),
+    path("<slug:slug>/", include("sso.urls")),
 ]

@@ -18,6 +18,15 @@ from django.views.defaults import page_not_found
 
 from .models import Membership, Role
 
+
+def provider_mfa_counts(request, partnership_id):
+    """A sign-in through the partnership's own provider that counts as two-factor
+    authentication (the sso app decides and keeps its answer in the session)."""
+    from sso.mfa import session_mfa_counts
+
+    return session_mfa_counts(request, partnership_id)
+
+
 ALL_ROLES = frozenset(Role.values)
 MANAGERS = frozenset({Role.ADMIN})
 AUDIT_EDITORS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.SERVICE_LEAD})
@@ -73,7 +82,11 @@ def partnership_view(roles=ALL_ROLES):
                 raise not_found
             request.partnership = membership.partnership
             request.membership = membership
-            if membership.mfa_required and not is_mfa_enabled(request.user):
+            if (
+                membership.mfa_required
+                and not is_mfa_enabled(request.user)
+                and not provider_mfa_counts(request, membership.partnership_id)
+            ):
                 # No page of the partnership opens until the second factor is set up.
                 messages.warning(
                     request,

@@ -438,6 +438,10 @@ class SecurityEvent(models.Model):
 
     class Kind(models.TextChoices):
         SIGNED_IN = "signed_in", "Signed in"
+        SIGNED_IN_WITH_PROVIDER = "signed_in_provider", "Signed in with a council or NHS account"
+        PROVIDER_LINKED = "provider_linked", "Council or NHS account linked"
+        PROVIDER_REFUSED = "provider_refused", "Sign-in with a council or NHS account refused"
+        PROVIDER_SETTINGS_CHANGED = "provider_settings", "Council or NHS sign-in settings changed"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         LOCKED_OUT = "locked_out", "Sign-in paused after failures"
         SIGNED_OUT = "signed_out", "Signed out"

@@ -44,6 +44,14 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR")
 
 
+def provider_sign_in(request):
+    """Whether the sign-in under way is through an organisation's own account (allauth
+    keeps how the person proved who they are in the session until they sign out)."""
+    session = getattr(request, "session", None) if request is not None else None
+    records = session.get("account_authentication_methods") if session is not None else None
+    return any(record.get("method") == "socialaccount" for record in records or [])
+
+
 security_log = logging.getLogger("jpa.security")
 
 # Never written to the log or the table, whatever a caller passes in `detail`.

@@ -9,13 +9,16 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .models import SecurityEvent, User
-from .security import security_event_record, sign_in_name
+from .security import provider_sign_in, security_event_record, sign_in_name
 
 Kind = SecurityEvent.Kind
 
 
 @receiver(user_logged_in, dispatch_uid="security_signed_in")
 def _signed_in(sender, request, user, **kwargs):
+    if provider_sign_in(request):
+        # Recorded with the provider and partnership by the sso app's receiver.
+        return
     security_event_record(kind=Kind.SIGNED_IN, request=request, user=user)
 
 

@@ -45,7 +45,17 @@ def partnership_settings(request):
     return render(
         request,
         "partnership/form.html",
-        {"form": form, "title": "Partnership settings", "back": _url(request, "home")},
+        {
+            "form": form,
+            "title": "Partnership settings",
+            "back": _url(request, "home"),
+            "links": [
+                (
+                    reverse("sso:settings", kwargs={"slug": request.partnership.slug}),
+                    "Sign-in with council or NHS accounts (Microsoft Entra ID)",
+                )
+            ],
+        },
     )
 
 

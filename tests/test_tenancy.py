@@ -13,6 +13,8 @@ from tests.factories.principles import FrameworkFactory
 
 # URL names open without signing in, or handled by the sign-in library itself.
 PUBLIC = {"healthz", "readyz", "invitation_accept", "email_preferences"}
+# "Sign in with your council or NHS account": asks for a work email, shows no partnership data.
+PUBLIC |= {"sso_start"}
 # The privacy notice and accessibility statement: public by law, naming only the
 # partnership and the contact details its admin chose to publish.
 PUBLIC |= {"privacy", "accessibility", "partnership_privacy", "partnership_accessibility"}
@@ -74,6 +76,7 @@ PARTNERSHIP_PAGES = {
     "voice:survey_results",
     "voice:survey_results_csv",
     "voice:survey_mapping",
+    "sso:settings",
 }
 
 # Partnership pages about one object: how to find that object in an area.
@@ -413,6 +416,7 @@ def test_public_pages_need_no_sign_in(client, area):
     response = client.get(reverse("invitation_accept", args=[area.invitation.token]))
     assert response.status_code == 200
     assert client.get(reverse("chooser")).status_code == 302
+    assert client.get(reverse("sso_start")).status_code == 200
 
 
 @pytest.mark.parametrize("name", sorted(SURVEY_PUBLIC))
