@@ -151,8 +151,10 @@ def cycle(partnership, scope=None):
         counts[f"families_{stage.value}"] = Count("pk", filter=Q(**{name: True}))
     counts["total"] = Count("pk")
     row = scoped_projects(partnership, scope).aggregate(**counts)
+    recorded = sum(v for k, v in row.items() if k != "total")
     return {
         "total": row["total"],
+        "has_data": bool(recorded),
         "stages": [
             Stage(
                 stage=stage.value,

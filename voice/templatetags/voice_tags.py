@@ -18,14 +18,16 @@ def ladder_roll_up(context):
     cycle = selectors.cycle(partnership, scope)
     return {
         "ladder": ladder,
-        "ladder_chart": paired_bars(
+        "ladder_chart": ladder.has_data
+        and paired_bars(
             [(rung.label, rung.aimed, rung.reached) for rung in reversed(ladder.rungs)],
             key="ladder-chart",
             series=("Aimed for", "Reached"),
             title="Projects by level of participation aimed for and reached",
         ),
         "cycle": cycle,
-        "cycle_chart": paired_bars(
+        "cycle_chart": cycle["has_data"]
+        and paired_bars(
             [(s.label, s.at_stage, s.families_involved) for s in cycle["stages"]],
             key="cycle-chart",
             series=("Projects at this stage", "Families involved"),
