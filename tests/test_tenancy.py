@@ -16,6 +16,9 @@ PUBLIC = {"healthz", "readyz", "invitation_accept", "email_preferences"}
 # The privacy notice and accessibility statement: public by law, naming only the
 # partnership and the contact details its admin chose to publish.
 PUBLIC |= {"privacy", "accessibility", "partnership_privacy", "partnership_accessibility"}
+# The partnership's "You said, we did" page: only the summaries a commissioner approved
+# for the public, by service, and no names of people.
+PUBLIC |= {"voice:yswd_public"}
 # The API's description (no partnership's data in it).
 PUBLIC |= {"api:schema", "api:swagger", "api:redoc"}
 # Platform operators only (Django staff); not partnership pages.
@@ -61,6 +64,9 @@ PARTNERSHIP_PAGES = {
     "partnership:directory_template_csv",
     "api_keys:list",
     "api_keys:create",
+    # "You said, we did": the summaries and the admin's choice of what the public page shows.
+    "voice:yswd_manage",
+    "voice:yswd_settings",
 }
 
 # Partnership pages about one object: how to find that object in an area.
@@ -102,6 +108,8 @@ OBJECT_PAGES = {
     "audits:action_detail": lambda a: action_of(a),
     "notifications:open": lambda a: notification_of(a),
     "api_keys:revoke": lambda a: api_key_of(a),
+    "voice:yswd_write": lambda a: audit_of(a, accepted=True),
+    "voice:yswd_review": lambda a: summary_of(a),
 }
 
 # How an object fills in a URL, where it is not simply `pk`.
@@ -113,10 +121,27 @@ URL_KWARGS = {
 }
 
 
-def audit_of(area, submitted=False):
-    from tests.factories.audits import start_audit, submitted_audit
+def audit_of(area, submitted=False, accepted=False):
+    from tests.factories.audits import accepted_audit, start_audit, submitted_audit
 
+    if accepted:
+        return accepted_audit(area)
     return submitted_audit(area) if submitted else start_audit(area)
+
+
+def summary_of(area):
+    from voice.yswd_services import summary_save
+
+    lead = area.members[Role.SERVICE_LEAD]
+    return summary_save(
+        audit=audit_of(area, accepted=True),
+        membership=lead,
+        by=lead.user,
+        you_said="You said",
+        we_did="We did",
+        next_steps="Next",
+        send=True,
+    )
 
 
 def evidence_of(area):
@@ -269,7 +294,7 @@ def row_counts():
         model._meta.label: model.objects.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in ("partnership", "principles", "audits", "reporting", "notifications")
+        in ("partnership", "principles", "audits", "reporting", "notifications", "voice")
         and model._meta.label != "partnership.SecurityEvent"
     }
 
@@ -360,6 +385,9 @@ def test_public_pages_need_no_sign_in(client, area):
     response = client.get(reverse("invitation_accept", args=[area.invitation.token]))
     assert response.status_code == 200
     assert client.get(reverse("chooser")).status_code == 302
+    public = reverse("voice:yswd_public", args=[area.partnership.slug])
+    assert client.get(public).status_code == 200
+    assert client.get(reverse("voice:yswd_public", args=["no-such-area"])).status_code == 404
 
 
 # --- The API (/api/v1/<partnership>/...) ---------------------------------------------

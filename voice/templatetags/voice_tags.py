@@ -5,6 +5,8 @@ from django import template
 
 from voice import selectors
 from voice.charts import paired_bars
+from voice.yswd_models import YouSaidWeDid
+from voice.yswd_services import can_write
 
 register = template.Library()
 
@@ -34,4 +36,21 @@ def ladder_roll_up(context):
             title="Projects at each stage of the joint commissioning cycle, and projects "
             "that involved families at each stage",
         ),
+    }
+
+
+@register.inclusion_tag("voice/yswd/_for_audit.html", takes_context=True)
+def you_said_we_did_for(context, audit):
+    """On an accepted audit's page: its "You said, we did" summary, or a link to write one."""
+    membership = context.get("membership")
+    if audit.status != "accepted" or membership is None:
+        return {"show": False}
+    writable = can_write(audit, membership)
+    summary = YouSaidWeDid.objects.filter(audit=audit).first()
+    return {
+        "show": bool(summary) or writable,
+        "summary": summary,
+        "audit": audit,
+        "writable": writable,
+        "partnership": context.get("partnership"),
     }

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from audits import demo as audits_demo
 from partnership import demo as partnership_demo
 from reporting import demo as reporting_demo
+from voice import yswd_demo
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         rows = partnership_demo.load()
         audit_count = audits_demo.load()
         reporting_demo.load()
+        yswd_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Demo accounts:"))
         width = max(len(email) for email, _ in rows)
         for email, description in rows:
