@@ -89,8 +89,6 @@ def load():
         )
         if approve:
             commissioner = _member(partnership, Role.COMMISSIONER)
-            services.summary_approve(
-                summary=summary, membership=commissioner, by=commissioner.user
-            )
+            services.summary_approve(summary=summary, membership=commissioner, by=commissioner.user)
         made += 1
     return made

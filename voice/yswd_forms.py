@@ -23,8 +23,7 @@ class SummaryForm(forms.Form):
         limit=PART_LIMIT,
         rows=5,
         required=True,
-        help_text="For example: “We made the form shorter with parents. It now has 5 "
-        "questions.”",
+        help_text="For example: “We made the form shorter with parents. It now has 5 questions.”",
     )
     next_steps = LimitedTextField(
         label="What happens next",

@@ -1,4 +1,4 @@
-""""You said, we did": a short family-facing summary of what families said about a
+""" "You said, we did": a short family-facing summary of what families said about a
 project, what the service did and what happens next, written from an accepted audit by
 the service's lead and published on the partnership's public page once a commissioner
 approves it.

@@ -46,9 +46,8 @@ def summary_save(*, audit, membership, by, you_said, we_did, next_steps, send):
     """
     if not can_write(audit, membership):
         raise SummaryError("Your role does not allow you to write this summary.")
-    summary = (
-        YouSaidWeDid.objects.select_for_update().filter(audit=audit).first()
-        or YouSaidWeDid(audit=audit, partnership=audit.partnership)
+    summary = YouSaidWeDid.objects.select_for_update().filter(audit=audit).first() or YouSaidWeDid(
+        audit=audit, partnership=audit.partnership
     )
     summary.you_said, summary.we_did, summary.next_steps = you_said, we_did, next_steps
     summary.written_by = by

@@ -1,4 +1,4 @@
-""""You said, we did": the public page, and the pages that write and approve summaries."""
+""" "You said, we did": the public page, and the pages that write and approve summaries."""
 
 from itertools import groupby
 
@@ -50,9 +50,7 @@ def public_page(request, slug):
 
 
 def _writable_audits(request):
-    audits = Audit.objects.for_partnership(request.partnership).filter(
-        status=Audit.Status.ACCEPTED
-    )
+    audits = Audit.objects.for_partnership(request.partnership).filter(status=Audit.Status.ACCEPTED)
     if request.membership.role == Role.SERVICE_LEAD:
         audits = audits.filter(project__service__in=request.membership.services.all())
     return audits
@@ -187,4 +185,3 @@ def public_settings(request):
         messages.success(request, "The public page settings have been saved.")
         return redirect(_url(request, "yswd_settings"))
     return render(request, "voice/yswd/settings.html", {"form": form})
-
