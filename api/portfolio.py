@@ -4,6 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from reporting import selectors
+from voice import selectors as voice_selectors
 
 FILTER_PARAMETERS = {
     "Period": "period",
@@ -78,6 +79,40 @@ def portfolio_figures(partnership, filters, today=None):
             }
             for year, table in selectors.trend(partnership, filters)
         ],
+        **_ladder_and_cycle(partnership, filters),
+    }
+
+
+def _ladder_and_cycle(partnership, filters):
+    ladder = voice_selectors.ladder(partnership, filters)
+    cycle = voice_selectors.cycle(partnership, filters)
+    return {
+        "ladder": {
+            "levels": [
+                {"level": r.level, "label": r.label, "aimed": r.aimed, "reached": r.reached}
+                for r in ladder.rungs
+            ],
+            "below_aim_count": ladder.below_aim_count,
+            "below_aim": [
+                {
+                    "project": audit.project_id,
+                    "project_title": audit.project.title,
+                    "audit_id": audit.pk,
+                    "aimed": audit.project.ladder_aim,
+                    "reached": audit.ladder_reached,
+                }
+                for audit in ladder.below_aim
+            ],
+        },
+        "cycle": [
+            {
+                "stage": stage.stage,
+                "label": stage.label,
+                "projects": stage.at_stage,
+                "families_involved": stage.families_involved,
+            }
+            for stage in cycle["stages"]
+        ],
     }
 
 
@@ -131,6 +166,38 @@ class TrendYear(serializers.Serializer):
     principles = serializers.DictField(child=TrendShare())
 
 
+class LadderLevelCount(serializers.Serializer):
+    level = serializers.CharField()
+    label = serializers.CharField()
+    aimed = serializers.IntegerField(help_text="Active projects aiming for this level")
+    reached = serializers.IntegerField(
+        help_text="Projects whose latest accepted audit in the period reached this level"
+    )
+
+
+class BelowAim(serializers.Serializer):
+    project = serializers.IntegerField()
+    project_title = serializers.CharField()
+    audit_id = serializers.IntegerField()
+    aimed = serializers.CharField()
+    reached = serializers.CharField()
+
+
+class Ladder(serializers.Serializer):
+    levels = LadderLevelCount(many=True)
+    below_aim_count = serializers.IntegerField()
+    below_aim = BelowAim(many=True, help_text="The first 50 projects reached below their aim")
+
+
+class CycleStageCount(serializers.Serializer):
+    stage = serializers.CharField()
+    label = serializers.CharField()
+    projects = serializers.IntegerField(help_text="Active projects at this stage")
+    families_involved = serializers.IntegerField(
+        help_text="Active projects that involved families at this stage"
+    )
+
+
 class PortfolioSerializer(serializers.Serializer):
     filters = serializers.DictField(help_text="The filters applied, as understood")
     headline = Headline()
@@ -141,3 +208,5 @@ class PortfolioSerializer(serializers.Serializer):
     )
     profile_by_sector = SectorProfile(many=True)
     trend = TrendYear(many=True)
+    ladder = Ladder(help_text="The ladder of participation: levels aimed for and reached")
+    cycle = CycleStageCount(many=True, help_text="The joint commissioning cycle")

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from audits.models import Action, Audit, AuditPerson, Evidence, PrincipleAssessment, ReviewComment
 from partnership.models import Organisation, Project, Service
+from partnership.participation import CycleStage, LadderLevel
 from principles.models import Descriptor, Framework, Level, Outcome, Principle
 
 # --- directory -----------------------------------------------------------------------
@@ -27,6 +28,16 @@ class ServiceSerializer(serializers.ModelSerializer):
 class ProjectSerializer(serializers.ModelSerializer):
     service_name = serializers.CharField(source="service.name", read_only=True)
     organisation = serializers.IntegerField(source="service.organisation_id", read_only=True)
+    family_stages = serializers.SerializerMethodField(
+        help_text="Stages of the joint commissioning cycle at which families were involved, "
+        "in the cycle's order"
+    )
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=CycleStage.choices))
+    )
+    def get_family_stages(self, project):
+        return [stage.value for stage in project.family_stages]
 
     class Meta:
         model = Project
@@ -41,6 +52,9 @@ class ProjectSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "active",
+            "ladder_aim",
+            "cycle_stage",
+            "family_stages",
             "created_at",
         ]
 
@@ -69,6 +83,23 @@ class ProjectWriteSerializer(serializers.Serializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
     active = serializers.BooleanField(required=False, default=True)
+    ladder_aim = serializers.ChoiceField(
+        choices=LadderLevel.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The level of the ladder of participation the project aims for",
+    )
+    cycle_stage = serializers.ChoiceField(
+        choices=CycleStage.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The stage of the joint commissioning cycle the project is at",
+    )
+    family_stages = serializers.ListField(
+        child=serializers.ChoiceField(choices=CycleStage.choices),
+        required=False,
+        help_text="Stages at which families were involved",
+    )
 
 
 # --- frameworks ----------------------------------------------------------------------
@@ -243,6 +274,7 @@ class AuditListSerializer(serializers.ModelSerializer):
             "audit_date",
             "outcome",
             "outcome_name",
+            "ladder_reached",
             "review_date",
             "submitted_at",
             "accepted_at",

@@ -235,6 +235,9 @@ class ProjectViewSet(
             "start_date": _value(v, instance, "start_date", None),
             "end_date": end or "",
             "active": _value(v, instance, "active", True),
+            "ladder_aim": _value(v, instance, "ladder_aim", ""),
+            "cycle_stage": _value(v, instance, "cycle_stage", ""),
+            "family_stages": [str(stage) for stage in _value(v, instance, "family_stages", [])],
         }
 
     def save(self, data, instance):
@@ -245,6 +248,9 @@ class ProjectViewSet(
             "status": data["status"],
             "start_date": data["start_date"],
             "end_date": data.get("end_date"),
+            "ladder_aim": data.get("ladder_aim") or "",
+            "cycle_stage": data.get("cycle_stage") or "",
+            "family_stages": data.get("family_stages") or [],
         }
         if instance is None:
             return directory.project_create(**fields)

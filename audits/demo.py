@@ -160,6 +160,19 @@ def _outcome_rank(levels):
     return 2
 
 
+def _ladder_reached(levels):
+    """A rung of the ladder that goes with the scores: mostly Excellent reached
+    Co-production, mostly Room for Improvement only Information."""
+    total = sum(levels)
+    if total >= 16:
+        return "co_production"
+    if total >= 12:
+        return "participation"
+    if total >= 9:
+        return "consultation"
+    return "information"
+
+
 def _fill(audit, membership, lead, levels, audit_date):
     framework = audit.framework
     level_by_rank = {level.rank: level for level in framework.levels.all()}
@@ -201,6 +214,7 @@ def _fill(audit, membership, lead, levels, audit_date):
     services.audit_summary_save(
         audit=audit,
         membership=membership,
+        ladder_reached=_ladder_reached(levels),
         outcome=outcome,
         summary=SUMMARIES[outcome.rank],
         review_date=max(review, timezone.localdate() + timedelta(days=1)),

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from partnership import text
 from partnership.dates import GovukDateField
+from partnership.participation import LADDER_DEFINITIONS, LadderLevel
 from partnership.text import LimitedTextField
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -147,6 +148,20 @@ class PrincipleForm(forms.Form):
 
 
 class SummaryForm(forms.Form):
+    ladder_reached = forms.ChoiceField(
+        label="Level of participation reached",
+        help_text="West Sussex’s ladder of participation: how far families took part in this "
+        "project. Compare it with the level the project aims for.",
+        widget=forms.RadioSelect,
+        required=False,
+        choices=[
+            (
+                level.value,
+                format_html("<strong>{}</strong>: {}", level.label, LADDER_DEFINITIONS[level]),
+            )
+            for level in LadderLevel
+        ],
+    )
     outcome = forms.ChoiceField(label="Overall outcome", widget=forms.RadioSelect, required=False)
     summary = LimitedTextField(label="Summary", limit=text.SUMMARY, rows=6)
     review_date = GovukDateField(

@@ -6,6 +6,7 @@ from django.db.models.functions import RowNumber
 from simple_history.models import HistoricalRecords
 
 from partnership.models import Membership, Partnership, Project, Role
+from partnership.participation import LadderLevel
 from principles.models import Framework, Level, Outcome, Principle
 
 
@@ -68,6 +69,11 @@ class Audit(models.Model):
         Outcome, null=True, blank=True, on_delete=models.PROTECT, related_name="audits"
     )
     summary = models.TextField(blank=True)
+    # The rung of West Sussex's ladder of participation the project reached; the project
+    # records the rung it aims for.
+    ladder_reached = models.CharField(
+        "level of participation reached", max_length=20, choices=LadderLevel.choices, blank=True
+    )
     review_date = models.DateField(null=True, blank=True)
     signed_name = models.CharField("full name", max_length=150, blank=True)
     signed_designation = models.CharField("designation", max_length=150, blank=True)

@@ -121,6 +121,7 @@ def audit_start(*, project, by, membership, carry_forward=False):
         created_by=by,
         audit_date=timezone.localdate(),
         carried_forward_from=previous,
+        ladder_reached=previous.ladder_reached if previous else "",
     )
     old = {a.principle_id: a for a in previous.assessments.all()} if previous else {}
     # With history, so the first change to each principle has something to compare with.
@@ -219,9 +220,20 @@ def assessment_save(*, assessment, membership, level, notes, expected_version, r
 
 @transaction.atomic
 def audit_summary_save(
-    *, audit, membership, outcome, summary, review_date, actions, expected_version
+    *,
+    audit,
+    membership,
+    outcome,
+    summary,
+    review_date,
+    actions,
+    expected_version,
+    ladder_reached: str | None = None,
 ):
     """Save the overall summary and replace the action plan with `actions`.
+
+    `ladder_reached` is the level of participation reached ("" for none chosen); None
+    leaves it as it was.
 
     `actions` is a list of dicts with what, who, due_date, done and, for rows that
     already existed, id (so a carried-forward mark survives an unchanged row).
@@ -229,15 +241,21 @@ def audit_summary_save(
     audit = _locked(audit)
     _require_edit(audit, membership)
     _bump(audit, expected_version)
-    if (audit.outcome_id, audit.summary, audit.review_date) != (
+    if ladder_reached is None:
+        ladder_reached = audit.ladder_reached
+    if (audit.outcome_id, audit.summary, audit.review_date, audit.ladder_reached) != (
         outcome.pk if outcome else None,
         summary,
         review_date,
+        ladder_reached,
     ):
         audit.outcome = outcome
         audit.summary = summary
         audit.review_date = review_date
-        audit.save(update_fields=["outcome", "summary", "review_date", "updated_at"])
+        audit.ladder_reached = ladder_reached
+        audit.save(
+            update_fields=["outcome", "summary", "review_date", "ladder_reached", "updated_at"]
+        )
     existing = {a.pk: a for a in audit.actions.all()}
     keep = set()
     for position, row in enumerate(actions):
@@ -305,8 +323,12 @@ def task_statuses(audit, assessments):
     people = list(audit.people.all())
     details = status(audit.audit_date and people, audit.audit_date or people)
     principles = {a.principle_id: status(a.is_complete, a.is_started) for a in assessments}
-    summary_done = audit.outcome_id and audit.summary.strip() and audit.review_date
-    summary_started = audit.outcome_id or audit.summary.strip() or audit.review_date
+    summary_done = (
+        audit.ladder_reached and audit.outcome_id and audit.summary.strip() and audit.review_date
+    )
+    summary_started = (
+        audit.ladder_reached or audit.outcome_id or audit.summary.strip() or audit.review_date
+    )
     summary = status(summary_done, summary_started)
     return details, principles, summary
 
@@ -336,6 +358,8 @@ def submission_problems(audit, assessments, today=None):
                     f"principle-{a.principle.number}",
                 )
             )
+    if not audit.ladder_reached:
+        problems.append(Problem("Choose the level of participation reached", "summary"))
     if not audit.outcome_id:
         problems.append(Problem("Choose the overall outcome", "summary"))
     if not audit.summary.strip():

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from partnership.access import ALL_ROLES, AUDIT_EDITORS, partnership_view
 from partnership.models import Membership, Project
+from partnership.participation import LadderLevel
 
 from . import services
 from .forms import (
@@ -390,6 +391,7 @@ def audit_summary(request, pk):
                     review_date=form.cleaned_data["review_date"],
                     actions=rows,
                     expected_version=form.cleaned_data["version"],
+                    ladder_reached=form.cleaned_data["ladder_reached"],
                 )
             except services.EditConflict as conflict:
                 current = conflict.current
@@ -397,11 +399,16 @@ def audit_summary(request, pk):
                     request,
                     audit,
                     theirs={
+                        "Level of participation reached": current.get_ladder_reached_display()
+                        or "Not chosen",
                         "Overall outcome": current.outcome or "Not chosen",
                         "Summary": current.summary,
                         "Review date": current.review_date,
                     },
                     yours={
+                        "Level of participation reached": dict(LadderLevel.choices).get(
+                            form.cleaned_data["ladder_reached"], "Not chosen"
+                        ),
                         "Overall outcome": form.chosen_outcome() or "Not chosen",
                         "Summary": form.cleaned_data["summary"],
                         "Review date": form.cleaned_data["review_date"],
@@ -415,6 +422,7 @@ def audit_summary(request, pk):
     else:
         form = SummaryForm(
             initial={
+                "ladder_reached": audit.ladder_reached,
                 "outcome": str(audit.outcome_id or ""),
                 "summary": audit.summary,
                 "review_date": audit.review_date or default_review_date(audit.audit_date),

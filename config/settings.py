@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "partnership.models.Role",
         "ProjectStatusEnum": "partnership.models.Project.Status",
         "AuditStatusEnum": "audits.models.Audit.Status",
+        "LadderLevelEnum": "partnership.participation.LadderLevel",
+        "CycleStageEnum": "partnership.participation.CycleStage",
     },
 }
 # --- end of the API block --------------------------------------------------------------

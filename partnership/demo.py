@@ -192,6 +192,51 @@ HEREFORDSHIRE = {
     ],
 }
 
+# Each project's rung of the ladder aimed for, its stage of the commissioning cycle and the
+# stages at which families were involved (EP, JU, JP, JD, JR in the cycle's order).
+PARTICIPATION = {
+    "Redesign of the short breaks offer": ("co_production", "joint_review", "EP JU JP JD JR"),
+    "Holiday activity programme for disabled young people": (
+        "co_production",
+        "joint_delivery",
+        "JP JD",
+    ),
+    "Speech and language therapy waiting list": ("participation", "joint_review", "JU JP"),
+    "Occupational therapy advice line": ("consultation", "joint_planning", "JU"),
+    "Autism training for mainstream schools": ("co_production", "joint_delivery", "EP JP JD"),
+    "EHC needs assessment: advice written with families": (
+        "co_production",
+        "joint_review",
+        "JU JP JR",
+    ),
+    "Preparing for Adulthood pathway": ("participation", "joint_review", "EP JU JP JD JR"),
+    "Supported internships": ("participation", "establish_partnerships", ""),
+    "Early years SEND support funding": ("information", "joint_review", "JR"),
+    "Neurodevelopmental pathway redesign": ("co_production", "joint_planning", "JU"),
+    "Family-friendly clinic letters": ("co_production", "joint_review", "JP JD JR"),
+    "Local Offer website review": ("co_production", "joint_understanding", "EP JU"),
+    "Co-produced EHC plan template": ("co_production", "joint_review", "EP JU JP JD JR"),
+    "Short breaks statement review": ("participation", "joint_understanding", "JU"),
+    "Continence service information": ("consultation", "joint_delivery", "JD"),
+}
+STAGE_CODES = {
+    "EP": "families_at_establish_partnerships",
+    "JU": "families_at_joint_understanding",
+    "JP": "families_at_joint_planning",
+    "JD": "families_at_joint_delivery",
+    "JR": "families_at_joint_review",
+}
+
+
+def _participation(title):
+    if title not in PARTICIPATION:
+        return {}
+    aim, stage, codes = PARTICIPATION[title]
+    fields = {"ladder_aim": aim, "cycle_stage": stage}
+    fields.update({STAGE_CODES[code]: True for code in codes.split()})
+    return fields
+
+
 # Invented names that say what each account is for.
 ROLE_ACCOUNTS = [
     (Role.ADMIN, "admin", "Ash Admin"),
@@ -247,6 +292,7 @@ def _load_partnership(spec):
                 "status": status,
                 "start_date": start,
                 "partnership": partnership,
+                **_participation(title),
             },
         )
     accounts = []

@@ -1,3 +1,4 @@
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
@@ -6,6 +7,13 @@ from django.core.exceptions import ValidationError
 from . import text
 from .dates import GovukDateField, GovukDateInput
 from .models import Invitation, Membership, Organisation, Project, Role, Sector, Service
+from .participation import (
+    CYCLE_DEFINITIONS,
+    FAMILY_STAGE_FIELDS,
+    LADDER_DEFINITIONS,
+    CycleStage,
+    LadderLevel,
+)
 from .text import LimitedTextField
 
 
@@ -136,15 +144,51 @@ class ServiceForm(TenantModelForm):
         return data
 
 
+def ladder_choices():
+    """The ladder's rungs as radios, each with West Sussex's definition as its hint."""
+    return [
+        Choice(level.value, level.label, hint=LADDER_DEFINITIONS[level]) for level in LadderLevel
+    ]
+
+
 class ProjectForm(TenantModelForm):
     start_date = GovukDateField(label="Start date")
     end_date = GovukDateField(
         label="End date", required=False, help_text="Leave empty if the project is ongoing."
     )
+    ladder_aim = forms.ChoiceField(
+        label="Level of participation the project aims for",
+        help_text="West Sussex’s ladder of participation. Each audit records the level reached.",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    cycle_stage = forms.ChoiceField(
+        label="Stage of the joint commissioning cycle the project is at",
+        help_text="North Yorkshire’s joint commissioning cycle.",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    family_stages = forms.MultipleChoiceField(
+        label="Stages at which families were involved",
+        help_text="Select all that apply.",
+        widget=forms.CheckboxSelectMultiple,
+        choices=CycleStage.choices,
+        required=False,
+    )
 
     class Meta:
         model = Project
-        fields = ["service", "title", "description", "status", "start_date", "end_date", "active"]
+        fields = [
+            "service",
+            "title",
+            "description",
+            "status",
+            "start_date",
+            "end_date",
+            "ladder_aim",
+            "cycle_stage",
+            "active",
+        ]
         labels = {
             "title": "Project title",
             "description": "Description of service area being developed in Joint Partnership",
@@ -163,7 +207,24 @@ class ProjectForm(TenantModelForm):
         self.fields["service"].queryset = services.order_by("organisation__name", "name")
         self.fields["service"].label_from_instance = lambda s: f"{s.organisation.name}: {s.name}"
         self.fields["service"].empty_label = "Choose a service"
+        self.fields["ladder_aim"].choices = ladder_choices()
+        self.fields["cycle_stage"].choices = [
+            Choice(stage.value, stage.label, hint=CYCLE_DEFINITIONS[stage]) for stage in CycleStage
+        ]
+        # The checkboxes sit just after the stage, before "active".
+        self.fields["family_stages"] = self.fields.pop("family_stages")
+        if "active" in self.fields:
+            self.fields["active"] = self.fields.pop("active")
+        self.fields["family_stages"].initial = [
+            stage.value for stage in self.instance.family_stages
+        ]
         self.helper.layout = Layout(*self.layout_fields(), Submit("submit", self.submit_label))
+
+    def save(self, commit=True):
+        chosen = set(self.cleaned_data.get("family_stages") or ())
+        for stage, name in FAMILY_STAGE_FIELDS.items():
+            setattr(self.instance, name, stage.value in chosen)
+        return super().save(commit)
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from .participation import FAMILY_STAGE_FIELDS, CycleStage, LadderLevel
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -276,6 +278,37 @@ class Project(models.Model):
     end_date = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # West Sussex's ladder of participation: the rung the project strives for. Each audit
+    # records the rung it reached (audits.Audit.ladder_reached).
+    ladder_aim = models.CharField(
+        "level of participation aimed for",
+        max_length=20,
+        choices=LadderLevel.choices,
+        blank=True,
+    )
+    # North Yorkshire's joint commissioning cycle: where the project is now, and at which
+    # stages families were involved.
+    cycle_stage = models.CharField(
+        "stage of the joint commissioning cycle",
+        max_length=30,
+        choices=CycleStage.choices,
+        blank=True,
+    )
+    families_at_establish_partnerships = models.BooleanField(
+        "families involved at Establish partnerships", default=False
+    )
+    families_at_joint_understanding = models.BooleanField(
+        "families involved at Joint understanding", default=False
+    )
+    families_at_joint_planning = models.BooleanField(
+        "families involved at Joint planning", default=False
+    )
+    families_at_joint_delivery = models.BooleanField(
+        "families involved at Joint delivery", default=False
+    )
+    families_at_joint_review = models.BooleanField(
+        "families involved at Joint review", default=False
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -298,6 +331,11 @@ class Project(models.Model):
         return reverse(
             "partnership:project_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
         )
+
+    @property
+    def family_stages(self):
+        """The cycle stages at which families were involved, in the cycle's order."""
+        return [stage for stage, name in FAMILY_STAGE_FIELDS.items() if getattr(self, name)]
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Invitation, Membership, Organisation, Partnership, Project, Role, Service
+from .participation import FAMILY_STAGE_FIELDS
 from .tasks import send_invitation_email
 
 
@@ -150,8 +151,24 @@ def service_update(*, service: Service, organisation: Organisation, name, descri
 
 
 @transaction.atomic
+def _family_stage_fields(family_stages):
+    """The project's five "families involved at" flags from a list of stage values."""
+    chosen = {str(stage) for stage in family_stages}
+    return {name: stage.value in chosen for stage, name in FAMILY_STAGE_FIELDS.items()}
+
+
 def project_create(
-    *, service: Service, title, description, status, start_date, end_date=None, active=True
+    *,
+    service: Service,
+    title,
+    description,
+    status,
+    start_date,
+    end_date=None,
+    active=True,
+    ladder_aim="",
+    cycle_stage="",
+    family_stages=(),
 ):
     return Project.objects.create(
         service=service,
@@ -161,17 +178,39 @@ def project_create(
         start_date=start_date,
         end_date=end_date,
         active=active,
+        ladder_aim=ladder_aim,
+        cycle_stage=cycle_stage,
+        **_family_stage_fields(family_stages),
     )
 
 
 @transaction.atomic
 def project_update(
-    *, project: Project, service: Service, title, description, status, start_date, end_date, active
+    *,
+    project: Project,
+    service: Service,
+    title,
+    description,
+    status,
+    start_date,
+    end_date,
+    active,
+    ladder_aim=None,
+    cycle_stage=None,
+    family_stages=None,
 ):
+    """Change a project; the ladder and cycle fields left as None keep their values."""
     if service.partnership_id != project.partnership_id:
         raise ValueError("A project stays in its partnership")
     project.service, project.title, project.description = service, title, description
     project.status, project.start_date, project.end_date = status, start_date, end_date
     project.active = active
+    if ladder_aim is not None:
+        project.ladder_aim = ladder_aim
+    if cycle_stage is not None:
+        project.cycle_stage = cycle_stage
+    if family_stages is not None:
+        for name, value in _family_stage_fields(family_stages).items():
+            setattr(project, name, value)
     project.save()
     return project

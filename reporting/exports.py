@@ -34,6 +34,10 @@ AUDIT_COLUMNS = [
     "Principle 6",
     "Overall outcome",
     "Review date",
+    "Level of participation aimed for",
+    "Level of participation reached",
+    "Stage of the joint commissioning cycle",
+    "Families involved at",
 ]
 ACTION_COLUMNS = ["Audit id", "Project", "Service", "Action", "Who", "By when", "Done"]
 CHUNK = 2000
@@ -85,6 +89,10 @@ def audit_rows(partnership, filters):
                 *[levels[audit.pk].get(n, "") for n in range(1, 7)],
                 audit.outcome.name if audit.outcome else "",
                 audit.review_date,
+                audit.project.get_ladder_aim_display(),
+                audit.get_ladder_reached_display(),
+                audit.project.get_cycle_stage_display(),
+                "; ".join(stage.label for stage in audit.project.family_stages),
             ]
 
 

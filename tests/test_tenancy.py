@@ -18,6 +18,9 @@ PUBLIC |= {"sso_start"}
 # The privacy notice and accessibility statement: public by law, naming only the
 # partnership and the contact details its admin chose to publish.
 PUBLIC |= {"privacy", "accessibility", "partnership_privacy", "partnership_accessibility"}
+# The partnership's "You said, we did" page: only the summaries a commissioner approved
+# for the public, by service, and no names of people.
+PUBLIC |= {"voice:yswd_public"}
 # The API's description (no partnership's data in it).
 PUBLIC |= {"api:schema", "api:swagger", "api:redoc"}
 # The feedback survey families answer with no account, reached by the link's token. It
@@ -77,6 +80,9 @@ PARTNERSHIP_PAGES = {
     "voice:survey_results_csv",
     "voice:survey_mapping",
     "sso:settings",
+    # "You said, we did": the summaries and the admin's choice of what the public page shows.
+    "voice:yswd_manage",
+    "voice:yswd_settings",
 }
 
 # Partnership pages about one object: how to find that object in an area.
@@ -130,6 +136,8 @@ OBJECT_PAGES = {
     "voice:survey_link": lambda a: survey_link_of(a),
     "voice:survey_poster": lambda a: survey_link_of(a),
     "voice:survey_qr": lambda a: survey_link_of(a),
+    "voice:yswd_write": lambda a: audit_of(a, accepted=True),
+    "voice:yswd_review": lambda a: summary_of(a),
 }
 
 # How an object fills in a URL, where it is not simply `pk`.
@@ -144,9 +152,11 @@ URL_KWARGS = {
 }
 
 
-def audit_of(area, submitted=False):
-    from tests.factories.audits import start_audit, submitted_audit
+def audit_of(area, submitted=False, accepted=False):
+    from tests.factories.audits import accepted_audit, start_audit, submitted_audit
 
+    if accepted:
+        return accepted_audit(area)
     return submitted_audit(area) if submitted else start_audit(area)
 
 
@@ -167,6 +177,21 @@ def family_audit_of(area, sent=False):
             )
         services_family.family_review_submit(review=review, membership=family, by=family.user)
     return audit
+
+
+def summary_of(area):
+    from voice.yswd_services import summary_save
+
+    lead = area.members[Role.SERVICE_LEAD]
+    return summary_save(
+        audit=audit_of(area, accepted=True),
+        membership=lead,
+        by=lead.user,
+        you_said="You said",
+        we_did="We did",
+        next_steps="Next",
+        send=True,
+    )
 
 
 def evidence_of(area):
@@ -326,6 +351,7 @@ def row_counts():
         for model in apps.get_models()
         if model._meta.app_label
         in ("partnership", "principles", "audits", "voice", "reporting", "notifications")
+        in ("partnership", "principles", "audits", "reporting", "notifications", "voice")
         and model._meta.label != "partnership.SecurityEvent"
     }
 
@@ -441,6 +467,9 @@ def test_survey_pages_of_another_partnership_are_the_same_kind_page_as_none(
         for text in (area.partnership.name, other_area.partnership.name, other_area.project.title):
             assert text not in foreign.content.decode()
     assert row_counts() == rows_before
+    public = reverse("voice:yswd_public", args=[area.partnership.slug])
+    assert client.get(public).status_code == 200
+    assert client.get(reverse("voice:yswd_public", args=["no-such-area"])).status_code == 404
 
 
 # --- The API (/api/v1/<partnership>/...) ---------------------------------------------

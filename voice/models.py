@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from partnership.models import Partnership, Project
 
+# "You said, we did" lives in its own module.
+from .yswd_models import PublicPageSettings, YouSaidWeDid  # noqa: F401
+
 
 def _survey_token():
     return secrets.token_urlsafe(16)

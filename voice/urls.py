@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import yswd_views
 from .surveys import views_manage as survey_manage
 from .surveys import views_public as survey_public
 
@@ -27,4 +28,11 @@ urlpatterns = [
     path("surveys/results.csv", survey_manage.survey_results_csv, name="survey_results_csv"),
     path("surveys/statements/", survey_manage.survey_mapping, name="survey_mapping"),
     # --- end of Surveys -----------------------------------------------------------------
+    # "You said, we did": the public page needs no sign-in; the rest go through the
+    # access layer.
+    path("you-said-we-did/", yswd_views.public_page, name="yswd_public"),
+    path("you-said-we-did/manage/", yswd_views.manage, name="yswd_manage"),
+    path("you-said-we-did/settings/", yswd_views.public_settings, name="yswd_settings"),
+    path("you-said-we-did/<int:pk>/review/", yswd_views.review, name="yswd_review"),
+    path("audits/<int:pk>/you-said-we-did/", yswd_views.write, name="yswd_write"),
 ]

@@ -251,6 +251,11 @@ def test_audit_is_filled_in_submitted_returned_resubmitted_and_accepted_by_keybo
     # Overall summary: a review date in the past is refused.
     expect(page.get_by_role("heading", name="Overall summary")).to_be_visible()
     axe(page, "overall summary")
+    # The level of participation reached, on West Sussex's ladder, by keyboard.
+    tab_to(page, page.get_by_role("radio", name=re.compile("^No engagement")))
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("radio", name=re.compile("^Participation"))).to_be_checked()
     tab_to(page, page.get_by_role("radio", name="Requires Improvement"))
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("radio", name="Good", exact=True)).to_be_checked()

@@ -46,6 +46,7 @@ def fill_audit(audit, membership, rank=2):
             {"what": "Share the findings", "who": "Lead", "due_date": today + timedelta(days=30)}
         ],
         expected_version=Audit.objects.get(pk=audit.pk).version,
+        ladder_reached="participation",
     )
     audit.refresh_from_db()
     return audit

@@ -4,6 +4,7 @@ from audits import demo as audits_demo
 from partnership import demo as partnership_demo
 from reporting import demo as reporting_demo
 from sso import demo as sso_demo
+from voice import yswd_demo
 from voice.surveys import demo as survey_demo
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         reporting_demo.load()
         survey_answers = survey_demo.load()
         provider = sso_demo.load()
+        yswd_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Demo accounts:"))
         width = max(len(email) for email, _ in rows)
         for email, description in rows:
