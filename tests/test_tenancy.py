@@ -18,6 +18,8 @@ PUBLIC = {"healthz", "readyz", "invitation_accept", "email_preferences"}
 PUBLIC |= {"privacy", "accessibility", "partnership_privacy", "partnership_accessibility"}
 # The API's description (no partnership's data in it).
 PUBLIC |= {"api:schema", "api:swagger", "api:redoc"}
+# Browsers post content security policy violation reports here without signing in.
+PUBLIC |= {"csp_report"}
 # Platform operators only (Django staff); not partnership pages.
 PLATFORM_NAMESPACES = {"admin"}
 AUTH_LIBRARY_MODULE_PREFIXES = ("allauth.",)
