@@ -434,10 +434,7 @@ CELERY_BEAT_SCHEDULE["daily-reminders"] = {
 }
 
 # --- Retention (UK GDPR storage limitation): partnership/retention.py, run daily ---
-RETENTION_IDLE_DAYS = env.int("RETENTION_IDLE_DAYS", default=548)  # 18 months unused
-RETENTION_ANONYMISE_DAYS = env.int("RETENTION_ANONYMISE_DAYS", default=183)  # 6 months later
-RETENTION_INVITATION_DAYS = env.int("RETENTION_INVITATION_DAYS", default=30)  # after expiry
-SECURITY_LOG_DAYS = env.int("SECURITY_LOG_DAYS", default=730)
+# The periods are each partnership's own settings (Partnership.idle_months and the rest).
 CELERY_BEAT_SCHEDULE["retention-daily"] = {
     "task": "partnership.tasks.retention_daily",
     "schedule": crontab(hour=3, minute=30),
