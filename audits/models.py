@@ -189,6 +189,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    # Set when the retention job deleted the file; the row stays, saying so.
+    file_removed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -17,7 +17,10 @@ from .views import _audit, _editable_audit, _url
 def evidence_download(request, pk, evidence_pk):
     """Anyone who can read the audit: the file, streamed after the access check."""
     audit = _audit(request, pk)
-    evidence = get_object_or_404(audit.evidence.filter(kind=Evidence.Kind.FILE), pk=evidence_pk)
+    evidence = get_object_or_404(
+        audit.evidence.filter(kind=Evidence.Kind.FILE, file_removed_at__isnull=True),
+        pk=evidence_pk,
+    )
     safe_title = "".join(ch for ch in evidence.title if ch.isalnum() or ch in " -_.")[:80].strip()
     name = f"{safe_title or 'evidence'}.{evidence.extension}"
     if not name.lower().endswith(f".{evidence.extension}"):

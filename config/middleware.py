@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
@@ -81,3 +82,23 @@ class SessionLifetimeMiddleware:
                 )
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class BrowserPolicyMiddleware:
+    """The headers that go with the content security policy on every response: which
+    browser features pages may use (none that the product does not need), and where the
+    browser sends its reports of violations (the `report-to` group named in the policy)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        try:
+            report_url = request.build_absolute_uri(settings.CSP_REPORT_PATH)
+        except DisallowedHost:
+            # The request is already refused (400); there is no page to report on.
+            return response
+        response.setdefault("Reporting-Endpoints", f'csp="{report_url}"')
+        return response

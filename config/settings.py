@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "axes",
+    "csp",
     "crispy_forms",
     "crispy_forms_gds",
     "simple_history",
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.BrowserPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -202,6 +206,44 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content Security Policy (django-csp) -------------------------------------------------
+# Everything comes from this site: no third-party origin, and no inline script or style
+# unless it carries the page's nonce (style="..." attributes are never allowed). Pages
+# that need a block of their own CSS or script print `{% csp_nonce_attr %}` in its tag.
+# Violations are reported to /csp-report, which logs them (rate-limited per address).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CSP_REPORT_PATH = "/csp-report"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": CSP_REPORT_PATH,
+        "report-to": "csp",
+        "upgrade-insecure-requests": HTTPS,
+    },
+}
+# How many violation reports one address may send a minute; more are dropped (429) and
+# counted, so a page stuck in a loop, or someone flooding the endpoint, cannot fill the log.
+CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=30)
+# The browser features no page of the product uses, switched off for the page and for
+# anything it might embed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(self), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(self), "
+    "screen-wake-lock=(), sync-xhr=(), usb=(), xr-spatial-tracking=()"
+)
 SILENCED_SYSTEM_CHECKS = []
 
 LANGUAGE_CODE = "en-gb"
@@ -411,10 +453,7 @@ CELERY_BEAT_SCHEDULE["daily-reminders"] = {
 }
 
 # --- Retention (UK GDPR storage limitation): partnership/retention.py, run daily ---
-RETENTION_IDLE_DAYS = env.int("RETENTION_IDLE_DAYS", default=548)  # 18 months unused
-RETENTION_ANONYMISE_DAYS = env.int("RETENTION_ANONYMISE_DAYS", default=183)  # 6 months later
-RETENTION_INVITATION_DAYS = env.int("RETENTION_INVITATION_DAYS", default=30)  # after expiry
-SECURITY_LOG_DAYS = env.int("SECURITY_LOG_DAYS", default=730)
+# The periods are each partnership's own settings (Partnership.idle_months and the rest).
 CELERY_BEAT_SCHEDULE["retention-daily"] = {
     "task": "partnership.tasks.retention_daily",
     "schedule": crontab(hour=3, minute=30),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.csp_report import csp_report
 from notifications import views as notification_views
 from partnership import views as partnership_views
 from partnership import views_public
@@ -10,6 +11,7 @@ from sso import views as sso_views
 urlpatterns = [
     path("healthz", views_public.healthz, name="healthz"),
     path("readyz", views_public.readyz, name="readyz"),
+    path("csp-report", csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
     path(
         "accounts/notifications/",

@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -147,6 +147,33 @@ class Partnership(models.Model):
     accept_needs_another_person = models.BooleanField(
         "the person who accepts an audit must not be the person who submitted it",
         default=True,
+    )
+    # How long this partnership keeps personal data (UK GDPR storage limitation); the
+    # daily job in partnership/retention.py applies each partnership's own periods.
+    idle_months = models.PositiveSmallIntegerField(
+        "months without signing in before a member's access ends",
+        default=18,
+        validators=[MinValueValidator(3), MaxValueValidator(120)],
+    )
+    anonymise_months = models.PositiveSmallIntegerField(
+        "months after that before their name and email address are removed",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    invitation_days = models.PositiveSmallIntegerField(
+        "days after an invitation expires before it is removed",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    security_log_months = models.PositiveSmallIntegerField(
+        "months the security log is kept",
+        default=24,
+        validators=[MinValueValidator(6), MaxValueValidator(120)],
+    )
+    evidence_file_years = models.PositiveSmallIntegerField(
+        "years after an audit before its evidence files are removed",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

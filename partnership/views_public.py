@@ -111,7 +111,18 @@ def keep_alive(request):
 
 def _public_partnership(slug):
     return get_object_or_404(
-        Partnership.objects.only("name", "slug", "contact_email", "data_controller", "local_area"),
+        Partnership.objects.only(
+            "name",
+            "slug",
+            "contact_email",
+            "data_controller",
+            "local_area",
+            "idle_months",
+            "anonymise_months",
+            "invitation_days",
+            "security_log_months",
+            "evidence_file_years",
+        ),
         slug=slug,
     )
 
@@ -122,7 +133,8 @@ def privacy_notice(request, slug=None):
     return render(
         request,
         "public/privacy.html",
-        {"public_partnership": partnership, "retention": _retention_periods()},
+        # A partnership's notice shows its own periods; the general one the defaults.
+        {"public_partnership": partnership, "retention": partnership or Partnership()},
     )
 
 
@@ -130,14 +142,3 @@ def accessibility_statement(request, slug=None):
     """Anyone: how accessible the product is, and how to report a problem."""
     partnership = _public_partnership(slug) if slug else None
     return render(request, "public/accessibility.html", {"public_partnership": partnership})
-
-
-def _retention_periods():
-    from django.conf import settings
-
-    return {
-        "idle_months": round(settings.RETENTION_IDLE_DAYS / 30.44),
-        "anonymise_months": round(settings.RETENTION_ANONYMISE_DAYS / 30.44),
-        "security_years": round(settings.SECURITY_LOG_DAYS / 365),
-        "invitation_days": settings.RETENTION_INVITATION_DAYS,
-    }

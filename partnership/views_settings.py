@@ -1,8 +1,10 @@
 """The partnership's own settings, and resetting a member's two-factor authentication."""
 
 from allauth.mfa.models import Authenticator
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.contrib import messages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -11,13 +13,27 @@ from .forms import GDSModelForm
 from .models import Membership, Partnership, SecurityEvent
 from .security import security_event_record
 
+RETENTION_FIELDS = [
+    "idle_months",
+    "anonymise_months",
+    "invitation_days",
+    "security_log_months",
+    "evidence_file_years",
+]
+
 
 class PartnershipSettingsForm(GDSModelForm):
     submit_label = "Save settings"
 
     class Meta:
         model = Partnership
-        fields = ["mfa_required", "accept_needs_another_person", "contact_email", "data_controller"]
+        fields = [
+            "mfa_required",
+            "accept_needs_another_person",
+            "contact_email",
+            "data_controller",
+            *RETENTION_FIELDS,
+        ]
         labels = {
             "mfa_required": "Who must use two-factor authentication",
             "accept_needs_another_person": "The person who accepts an audit must not be the "
@@ -26,8 +42,58 @@ class PartnershipSettingsForm(GDSModelForm):
         help_texts = {
             "mfa_required": "People who must use it are asked to set it up the next time they "
             "open a page of the partnership, and cannot go on until they have.",
+            "idle_months": "A member who has not signed in for this long can no longer sign "
+            "in to the partnership (usually 18).",
+            "anonymise_months": "Then, if they still have not signed in, their name and email "
+            "address are removed; their audits stay, by “a former member” (usually 6).",
+            "invitation_days": "Usually 30.",
+            "security_log_months": "Usually 24 (two years).",
+            "evidence_file_years": "Counted from the date of the audit. The evidence stays "
+            "listed, saying the file was removed (usually 6).",
         }
-        widgets = {"mfa_required": forms.RadioSelect}
+        widgets = {
+            "mfa_required": forms.RadioSelect,
+            # GOV.UK asks for whole numbers in a text box with a numeric keyboard.
+            **{name: forms.TextInput(attrs={"inputmode": "numeric"}) for name in RETENTION_FIELDS},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The retention periods under one heading, the words the privacy notice uses.
+        for name in RETENTION_FIELDS:
+            field = self.fields[name]
+            unit = field.label.split()[0].lower()
+            limits = {type(v): v.limit_value for v in Partnership._meta.get_field(name).validators}
+            low, high = limits[MinValueValidator], limits[MaxValueValidator]
+            message = f"Enter a whole number of {unit} from {low} to {high}"
+            field.error_messages.update({"required": message, "invalid": message})
+            field.validators = [
+                MinValueValidator(low, message=message),
+                MaxValueValidator(high, message=message),
+            ]
+        fields = [f for f in self.layout_fields() if f.fields[0] not in RETENTION_FIELDS]
+        retention = [
+            Field.text(name, label_size=Size.SMALL, field_width=3) for name in RETENTION_FIELDS
+        ]
+        self.helper.layout = Layout(
+            *fields,
+            Fieldset(
+                HTML(
+                    '<p class="govuk-body">The partnership\'s <a class="govuk-link" '
+                    f'href="{self.privacy_url}">privacy notice</a> shows these to everyone. '
+                    "A job applies them every night.</p>"
+                ),
+                *retention,
+                legend="How long we keep data",
+                legend_size=Size.MEDIUM,
+                legend_tag="h2",
+            ),
+            Submit("submit", self.submit_label),
+        )
+
+    @property
+    def privacy_url(self):
+        return reverse("partnership_privacy", kwargs={"slug": self.instance.slug})
 
 
 def _url(request, name, **kwargs):
@@ -36,7 +102,8 @@ def _url(request, name, **kwargs):
 
 @partnership_view(MANAGERS)
 def partnership_settings(request):
-    """Admins: sign-in security and the review rule of this partnership."""
+    """Admins: sign-in security, the review rule and how long this partnership keeps data
+    (the daily retention job applies these periods; the privacy notice shows them)."""
     form = PartnershipSettingsForm(request.POST or None, instance=request.partnership)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -32,6 +32,8 @@ SURVEY_PUBLIC = {
     "voice:survey_done",
 }
 PUBLIC |= SURVEY_PUBLIC
+# Browsers post content security policy violation reports here without signing in.
+PUBLIC |= {"csp_report"}
 # Platform operators only (Django staff); not partnership pages.
 PLATFORM_NAMESPACES = {"admin"}
 AUTH_LIBRARY_MODULE_PREFIXES = ("allauth.",)

@@ -51,9 +51,46 @@ def browser():
         browser.close()
 
 
+# Every page runs under the product's content security policy. A violation shows twice:
+# Chromium's own console error ("Refused to ... because it violates the following Content
+# Security Policy directive"), and the page's securitypolicyviolation event, which this
+# script (run by the browser before any of the page's own, and not subject to the policy)
+# turns into a console error naming the directive, what was blocked and where.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+    console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
+        + ` at ${e.sourceFile || e.documentURI}:${e.lineNumber} (${e.disposition})`);
+});
+"""
+
+
+def _is_csp_violation(message):
+    text = message.text
+    return message.type == "error" and (
+        text.startswith("CSP violation:") or "Content Security Policy" in text
+    )
+
+
+def csp_violations(page):
+    """The violations seen so far in the page's browser context, each as 'url: message'."""
+    return getattr(page.context, "csp_violations", [])
+
+
+def assert_no_csp_violations(page, label=""):
+    violations = csp_violations(page)
+    assert not violations, f"{label or page.url}: content security policy violations:\n" + (
+        "\n".join(violations)
+    )
+
+
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a fresh browser context (its own cookies) on the live server."""
+    """Open a fresh browser context (its own cookies) on the live server.
+
+    Each context records content security policy violations on every page it opens;
+    `assert_accessible` fails on them, and so does the end of every test that opened a
+    page (whether or not it checked accessibility).
+    """
     contexts = []
 
     def open_page():
@@ -61,17 +98,32 @@ def new_page(browser, live_server):
             base_url=live_server.url, viewport={"width": 1200, "height": 900}
         )
         context.set_default_timeout(15_000)
+        context.csp_violations = []
+        context.add_init_script(script=REPORT_VIOLATIONS)
+
+        def on_console(message, context=context):
+            if _is_csp_violation(message):
+                url = message.page.url if message.page else "?"
+                context.csp_violations.append(f"{url}: {message.text}")
+
+        context.on("console", on_console)
         contexts.append(context)
         return context.new_page()
 
     yield open_page
+    violations = [v for context in contexts for v in context.csp_violations]
     for context in contexts:
         context.close()
+    assert not violations, "content security policy violations:\n" + "\n".join(violations)
 
 
 def assert_accessible(page, label=""):
-    """axe-core finds no WCAG 2.2 A/AA violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
+    """The page as it is now broke no rule of the content security policy, and axe-core
+    finds no WCAG 2.2 A/AA violations on it."""
+    assert_no_csp_violations(page, label)
+    # Evaluated by the test, not added as an inline <script> the page's policy would refuse.
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',

@@ -127,6 +127,13 @@ def test_html_version_is_offered_and_is_the_same_pack(made):
     html = b"".join(response.streaming_content).decode()
     assert response["Content-Type"].startswith("text/html")
     assert "Summary of each project" in html and 'lang="en-GB"' in html
+    # The stored page was written by a worker without a nonce: its own narrower policy
+    # lets its <style> blocks apply and nothing else (no script, nothing from elsewhere).
+    csp = response["Content-Security-Policy"]
+    assert csp.startswith("default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+    assert "script-src" not in csp and "frame-ancestors 'none'" in csp
+    assert "report-uri /csp-report" in csp
+    assert 'style="' not in html and "<script" not in html
 
 
 def test_the_person_who_asked_is_emailed(made):

@@ -45,7 +45,14 @@ def test_the_admin_sets_the_rule_on_the_settings_page(client_for, area):
     client = client_for(area, Role.ADMIN)
     url = reverse("partnership:settings", args=[area.partnership.slug])
     assert "Who must use two-factor authentication" in client.get(url).content.decode()
-    client.post(url, {"mfa_required": Rule.STAFF})
+    periods = {
+        "idle_months": 18,
+        "anonymise_months": 6,
+        "invitation_days": 30,
+        "security_log_months": 24,
+        "evidence_file_years": 6,
+    }
+    client.post(url, {"mfa_required": Rule.STAFF, **periods})
     area.partnership.refresh_from_db()
     assert area.partnership.mfa_required == Rule.STAFF
     assert area.partnership.accept_needs_another_person is False  # unticked box

@@ -13,7 +13,7 @@ def test_the_partnership_pages_name_its_contacts(client, area):
     text = privacy.content.decode()
     assert "The data controller is City of York Council" in text
     assert "send.partnership@york.example" in text
-    assert "18 months" in text and "2 years" in text
+    assert "18 months" in text and "kept for 24 months" in text and "6 years" in text
     statement = client.get(reverse("partnership_accessibility", args=[area.partnership.slug]))
     assert "send.partnership@york.example" in statement.content.decode()
 

@@ -4,8 +4,9 @@ from partnership.retention import retention_run
 
 
 class Command(BaseCommand):
-    help = "Ends unused accounts' access, anonymises long-unused accounts, removes expired "
-    "invitations and old security-log entries. --dry-run shows what it would do."
+    help = "Applies each partnership's retention periods: ends unused accounts' access, "
+    "anonymises long-unused accounts, removes expired invitations, old security-log entries "
+    "and the evidence files of old audits. --dry-run shows what it would do."
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="change nothing")
