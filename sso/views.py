@@ -1,6 +1,7 @@
 """Signing in with a council or NHS account, and its settings for a partnership's admin."""
 
 import logging
+from urllib.parse import urlsplit
 
 import requests
 from allauth.socialaccount.adapter import get_adapter
@@ -48,7 +49,21 @@ def sign_in_start(request):
             )
         elif provider is not None:
             return _send_to_provider(request, form, provider, email)
-    return render(request, "sso/start.html", {"form": form})
+    return _allowing_providers(render(request, "sso/start.html", {"form": form}))
+
+
+def _allowing_providers(response):
+    """The content security policy's form-action also governs the redirect that follows
+    this page's form, so the providers' own sign-in pages are added to it: which provider
+    the email leads to is known only once the form is sent."""
+    origins = set()
+    for provider in SignInProvider.objects.enabled():
+        parts = urlsplit(provider.server_url)
+        if parts.scheme in ("https", "http") and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    if origins:
+        response._csp_update = {"form-action": sorted(origins)}
+    return response
 
 
 def _send_to_provider(request, form, provider, email):
@@ -68,7 +83,7 @@ def _send_to_provider(request, form, provider, email):
             f"The sign-in service of {provider.partnership} could not be reached. Try again "
             "in a few minutes, or sign in with your email address and password",
         )
-        return render(request, "sso/start.html", {"form": form}, status=502)
+        return _allowing_providers(render(request, "sso/start.html", {"form": form}, status=502))
 
 
 @partnership_view(MANAGERS)

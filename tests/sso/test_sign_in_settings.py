@@ -131,3 +131,28 @@ def test_an_unreachable_provider_is_explained(client, area):
     response = client.post(reverse("sso_start"), {"email": "someone@alpha.gov.uk"})
     assert response.status_code == 502
     assert "could not be reached" in response.content.decode()
+
+
+def test_the_sign_in_page_lets_its_form_lead_to_the_providers_only(client, area, other_area):
+    """Browsers apply form-action to the redirect after the email form, so the page names
+    the enabled providers' origins, and no switched-off one."""
+    SignInProvider.objects.create(
+        partnership=area.partnership,
+        key="alpha",
+        kind=SignInProvider.Kind.OIDC,
+        issuer_url="https://id.alpha.example/realms/staff",
+        client_id="x",
+        email_domains=["alpha.gov.uk"],
+    )
+    SignInProvider.objects.create(
+        partnership=other_area.partnership,
+        key="beta",
+        tenant_id="72f988bf-86f1-41af-91ab-2d7cd011db47",
+        client_id="y",
+        email_domains=["beta.gov.uk"],
+        enabled=False,
+    )
+    policy = client.get(reverse("sso_start"))["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert "'self'" in form_action and "https://id.alpha.example" in form_action
+    assert "microsoftonline" not in policy
