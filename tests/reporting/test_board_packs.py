@@ -325,6 +325,17 @@ def test_packs_list_newest_first(client_for, area):
         .content.decode()
     )
     assert page.index(newer.get_absolute_url()) < page.index(older.get_absolute_url())
+    # A ready pack offers its PDF and, next to it, its HTML version.
+    packs.make(area.partnership.pk, newer.pk)
+    page = (
+        client_for(area, Role.BOARD_MEMBER)
+        .get(reverse("reporting:pack_list", args=[area.partnership.slug]))
+        .content.decode()
+    )
+    slug = area.partnership.slug
+    download = reverse("reporting:pack_download", args=[slug, newer.pk])
+    assert download in page and reverse("reporting:pack_html", args=[slug, newer.pk]) in page
+    assert reverse("reporting:pack_download", args=[slug, older.pk]) not in page
 
 
 def test_making_a_pack_takes_a_fixed_number_of_queries(area):
