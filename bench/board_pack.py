@@ -7,7 +7,10 @@ audits over five years) in a new database, then makes, the way the Celery task d
 a pack of about 100 audits (one organisation's ten services) and a pack of the whole
 portfolio. For each it prints the wall time, the peak memory of the process (which plays
 the worker), the number of queries, the time WeasyPrint alone takes to render the same
-finished HTML, and the product's own share (queries and template). Then it makes the
+finished HTML, and the product's own share (queries and template). The machine may be
+shared: CPU times are printed next to wall times, and the load average with them. A
+portfolio of more than BOARD_PACK_PAGE_PER_AUDIT_UP_TO audits (150) gives each audit a
+row of its service's table instead of a page. Then it makes the
 100-audit pack several times in a row and prints the memory after each, to show whether
 it grows, and last the whole portfolio. Nothing is asserted. BENCH_REUSE=1 measures the
 data a previous run left; BENCH_SKIP_WHOLE=1 leaves out the whole-portfolio pack;
@@ -38,6 +41,13 @@ def rss_mb():
     return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
 
 
+def uptime():
+    """The machine is shared: its load says how far wall times can be trusted."""
+    with open("/proc/loadavg") as loadavg:
+        one, five, fifteen = loadavg.read().split()[:3]
+    return f"load average {one}, {five}, {fifteen} on {os.cpu_count()} cores"
+
+
 def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -63,32 +73,33 @@ def make_pack(partnership, user, raw, label):
     BoardPack.objects.filter(partnership=partnership).delete()
     pack, _ = services.board_pack_request(partnership=partnership, by=user, filters=filters)
     counter = QueryCounter()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(counter):
         made = packs.make(partnership.pk, pack.pk)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak = peak_mb()
     assert made is not None and made.status == BoardPack.Status.READY, made
     print(
         f"\n{label}: {made.audit_count} audits, {made.page_count} pages, {made.size / 1024:.0f} KB"
     )
-    print(f"  wall time (task's work): {wall:.1f} s")
+    print(f"  wall time (task's work): {wall:.1f} s; CPU time of the process: {cpu:.1f} s")
+    print(f"  load on the machine: {uptime()}")
     print(f"  peak memory of the process so far: {peak:.0f} MB (now {rss_mb():.0f} MB)")
     print(f"  queries: {counter.count}", flush=True)
     # The same finished HTML, rendered by WeasyPrint alone.
     document = packs.pack_html(made, made_at=made.data_read_at)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     pdf.html_to_pdf(document.html)
-    raw_render = time.perf_counter() - start
-    start = time.perf_counter()
+    raw_render, raw_cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    start = time.process_time()
     with connection.execute_wrapper(QueryCounter()):
         packs.pack_html(made, made_at=made.data_read_at)
-    own = time.perf_counter() - start
-    print(f"  WeasyPrint alone on the same HTML: {raw_render:.1f} s")
+    own = time.process_time() - start
+    print(f"  WeasyPrint alone on the same HTML: {raw_render:.1f} s (CPU {raw_cpu:.1f} s)")
     print(
-        f"  product's own work (queries + template): {own:.1f} s "
-        f"= {own / raw_render:.2f} of WeasyPrint's time; total / raw render "
-        f"{wall / raw_render:.2f}x",
+        f"  product's own work (queries + template, CPU): {own:.1f} s "
+        f"= {own / raw_cpu:.2f} of WeasyPrint's CPU time; total / raw render: "
+        f"wall {wall / raw_render:.2f}x, CPU {cpu / raw_cpu:.2f}x",
         flush=True,
     )
     return made

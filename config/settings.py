@@ -423,6 +423,9 @@ BOARD_PACK_RETENTION_DAYS = env.int("BOARD_PACK_RETENTION_DAYS", default=730)
 BOARD_PACK_STUCK_MINUTES = env.int("BOARD_PACK_STUCK_MINUTES", default=30)
 # The automatic pack for a board meeting is made this many days before it.
 BOARD_PACK_DAYS_BEFORE_MEETING = env.int("BOARD_PACK_DAYS_BEFORE_MEETING", default=10)
+# A pack of up to this many audits gives each its own page; a larger one gives each a row
+# of its service's table, with a link to the audit's own PDF.
+BOARD_PACK_PAGE_PER_AUDIT_UP_TO = env.int("BOARD_PACK_PAGE_PER_AUDIT_UP_TO", default=150)
 # WeasyPrint reports every page it lays out; the pack task listens for itself.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 CELERY_BEAT_SCHEDULE.update(

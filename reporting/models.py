@@ -106,3 +106,58 @@ class BoardPack(models.Model):
     @property
     def has_file(self):
         return self.status == self.Status.READY and bool(self.file) and not self.file_removed_at
+
+
+def audit_pdf_path(instance, filename):
+    import uuid
+
+    return f"audit-pdfs/{instance.partnership_id}/{instance.audit_id}-{uuid.uuid4().hex}.pdf"
+
+
+class AuditPdf(models.Model):
+    """One audit laid out as a PDF by the worker, for the audit exactly as it was read.
+
+    `fingerprint` is the hash of the audit's printable page (all it shows, but not the
+    moment it was made), so the same audit asked for again reuses its file, and an audit
+    that has changed since gets a new one.
+    """
+
+    Status = BoardPack.Status
+    ACTIVE = BoardPack.ACTIVE
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="audit_pdfs"
+    )
+    audit = models.ForeignKey("audits.Audit", on_delete=models.CASCADE, related_name="pdfs")
+    fingerprint = models.CharField(max_length=64)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # Pages laid out so far; an audit's PDF is a handful of pages, its total unknown until done.
+    pages_done = models.PositiveIntegerField(default=0)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    file = models.FileField(upload_to=audit_pdf_path, blank=True, max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    page_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "fingerprint"],
+                condition=models.Q(status__in=["queued", "preparing", "ready"]),
+                name="one_live_pdf_per_audit_version",
+            )
+        ]
+
+    def __str__(self):
+        return f"PDF of audit {self.audit_id} ({self.status})"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE

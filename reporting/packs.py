@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import Count, Max, Prefetch
 from django.http import QueryDict
@@ -104,6 +105,43 @@ def _summaries(partnership, ids):
     )
 
 
+def _worst_first(audit):
+    """The weakest audit first: lowest overall outcome, then lowest total of its levels."""
+    outcome = audit.outcome.rank if audit.outcome else 0
+    levels = sum(a.level.rank for a in audit.assessments.all() if a.level)
+    return (outcome, levels, audit.project.title)
+
+
+def compact_groups(audits, today):
+    """The audits by organisation and service (as the pack lists them), weakest first.
+
+    For a portfolio too large for a page per audit: each audit becomes one row of its
+    service's table, its levels, outcome, review date, open and overdue actions and a
+    line of its summary.
+    """
+    organisations = {}
+    for audit in audits:
+        service = audit.project.service
+        by_service = organisations.setdefault(service.organisation.name, {})
+        rows = by_service.setdefault(service.pk, SimpleNamespace(name=service.name, rows=[]))
+        actions = audit.actions.all()
+        rows.rows.append(
+            SimpleNamespace(
+                audit=audit,
+                levels=[a.level.name if a.level else "Not scored" for a in audit.assessments.all()],
+                open=sum(1 for action in actions if not action.done),
+                overdue=sum(1 for action in actions if not action.done and action.due_date < today),
+            )
+        )
+    groups = []
+    for name, by_service in organisations.items():
+        services = list(by_service.values())
+        for service in services:
+            service.rows.sort(key=lambda row: _worst_first(row.audit))
+        groups.append(SimpleNamespace(name=name, services=services))
+    return groups
+
+
 @dataclass
 class PackDocument:
     html: str
@@ -133,6 +171,9 @@ def pack_html(pack, *, today=None, made_at=None, requested_by_name=""):
 
         framework = current_framework(partnership)
     levels = list(framework.levels.all()) if framework else []
+    # Past this many audits a page each would make the pack too long to read or to make in
+    # a minute: each audit becomes a row of its service's table, with a link to its PDF.
+    compact = len(audits) > settings.BOARD_PACK_PAGE_PER_AUDIT_UP_TO
     outcomes = list(framework.outcomes.all()) if framework else []
     context = {
         **figures,
@@ -143,6 +184,8 @@ def pack_html(pack, *, today=None, made_at=None, requested_by_name=""):
         "made_label": f"{timezone.localtime(made_at):%-d %B %Y, %H:%M}",
         "requested_by_name": requested_by_name,
         "audits": audits,
+        "compact": compact,
+        "groups": compact_groups(audits, today) if compact else [],
         "framework": framework,
         "levels": levels,
         "outcomes": outcomes,
@@ -155,7 +198,8 @@ def pack_html(pack, *, today=None, made_at=None, requested_by_name=""):
     sectors = len(figures.get("by_sector", []))
     services = len(figures.get("heat_map", []))
     front = 7 + math.ceil(services / 22) + math.ceil(sectors / 2)
-    return PackDocument(html, len(audits), front + len(audits))
+    summary_pages = math.ceil(len(audits) / 11) if compact else len(audits)
+    return PackDocument(html, len(audits), front + summary_pages)
 
 
 class _Progress:

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import packs
-from .models import BoardMeeting, BoardPack
+from . import audit_pdfs, packs
+from .models import AuditPdf, BoardMeeting, BoardPack
 
 logger = logging.getLogger(__name__)
 LIVE = (BoardPack.Status.QUEUED, BoardPack.Status.PREPARING, BoardPack.Status.READY)
@@ -178,3 +178,81 @@ def meeting_packs_make(*, today=None):
                 transaction.on_commit(lambda pack=pack: send_pack_ready_email(pack))
         made.append(pack)
     return made
+
+
+# --- One audit's PDF -------------------------------------------------------------------
+
+
+def _queue_audit_pdf(record):
+    from .tasks import make_audit_pdf
+
+    def send():
+        try:
+            make_audit_pdf.delay(record.partnership_id, record.pk)
+        except Exception:
+            # The row is stored and queued; the scheduled job sends it again later.
+            logger.exception("Could not queue the PDF of audit %s", record.audit_id)
+
+    transaction.on_commit(send)
+
+
+def _file_lost(record):
+    if record.status != AuditPdf.Status.READY:
+        return False
+    return not record.file or not record.file.storage.exists(record.file.name)
+
+
+@transaction.atomic
+def audit_pdf_request(*, audit, by):
+    """Ask for the PDF of `audit` as it is now; returns (record, created).
+
+    The same audit, unchanged, asked for again (a double click, two people) reuses the PDF
+    made or being made; an audit changed since gets a new one. The caller has checked
+    that `by` may see the audit.
+    """
+    key = audit_pdfs.fingerprint(audit)
+    existing = audit_pdfs.current(audit, key)
+    if existing and _file_lost(existing):
+        logger.error("The stored PDF of audit %s is missing; making it again", audit.pk)
+        AuditPdf.objects.filter(pk=existing.pk).update(
+            status=AuditPdf.Status.FAILED, failure_reason="The stored file was missing."
+        )
+        existing = None
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            record = AuditPdf.objects.create(
+                partnership_id=audit.partnership_id, audit=audit, fingerprint=key, requested_by=by
+            )
+    except IntegrityError:
+        return audit_pdfs.current(audit, key), False
+    _queue_audit_pdf(record)
+    return record, True
+
+
+def audit_pdfs_fail_stuck(*, now=None):
+    """PDFs whose worker stopped are failed; queued ones nobody started are sent again."""
+    now = now or timezone.now()
+    limit = now - timedelta(minutes=settings.BOARD_PACK_STUCK_MINUTES)
+    failed = AuditPdf.objects.filter(
+        status=AuditPdf.Status.PREPARING, heartbeat_at__lt=limit
+    ).update(
+        status=AuditPdf.Status.FAILED,
+        failure_reason="The PDF stopped before it was finished (the service making it was "
+        "interrupted). Try again.",
+        finished_at=now,
+    )
+    waiting = (
+        AuditPdf.objects.filter(
+            status=AuditPdf.Status.QUEUED, created_at__lt=now - timedelta(minutes=5)
+        )
+        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - timedelta(minutes=30)))
+        .values_list("partnership_id", "pk")
+    )
+    from .tasks import make_audit_pdf
+
+    for partnership_id, pk in list(waiting[:100]):
+        make_audit_pdf.delay(partnership_id, pk)
+        AuditPdf.objects.filter(pk=pk).update(heartbeat_at=now)
+    return failed

@@ -6,7 +6,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import packs, services
+from . import audit_pdfs, packs, services
 
 
 @shared_task
@@ -48,9 +48,16 @@ def send_pack_ready_email(pack):
 
 
 @shared_task
+def make_audit_pdf(partnership_id: int, pdf_id: int):
+    """Lay out one audit's PDF; a second run for the same PDF does nothing."""
+    audit_pdfs.make(partnership_id, pdf_id)
+
+
+@shared_task
 def fail_stuck_board_packs():
     services.board_packs_fail_stuck()
     services.board_packs_resend()
+    services.audit_pdfs_fail_stuck()
 
 
 @shared_task

@@ -23,5 +23,7 @@ urlpatterns = [
         name="meeting_remove",
     ),
     path("audits/<int:pk>/pdf/", views_pdf.audit_pdf, name="audit_pdf"),
+    path("audits/<int:pk>/pdf/status/", views_pdf.audit_pdf_status, name="audit_pdf_status"),
+    path("audits/<int:pk>/pdf/download/", views_pdf.audit_pdf_download, name="audit_pdf_download"),
     path("audits/<int:pk>/print/", views_pdf.audit_print, name="audit_print"),
 ]

@@ -116,6 +116,8 @@ OBJECT_PAGES = {
     "audits:evidence_remove": lambda a: evidence_of(a),
     "reporting:audit_pdf": lambda a: audit_of(a),
     "reporting:audit_print": lambda a: audit_of(a),
+    "reporting:audit_pdf_status": lambda a: audit_of(a),
+    "reporting:audit_pdf_download": lambda a: audit_of(a),
     "reporting:pack_detail": lambda a: pack_of(a),
     "reporting:pack_status": lambda a: pack_of(a),
     "reporting:pack_download": lambda a: pack_of(a, ready=True),

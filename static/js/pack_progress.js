@@ -1,5 +1,6 @@
-// Keeps a board pack's page up to date while it is made, without reloading it; when the
-// pack is ready or has failed, the page is loaded again to offer the download or "Try again".
+// Keeps a board pack's page, or an audit PDF's, up to date while the file is made, without
+// reloading it; when it is ready or has failed, the page is loaded again to offer the
+// download or "Try again".
 // Without JavaScript a plain refresh shows the same.
 const region = document.getElementById("pack-status");
 
@@ -8,7 +9,9 @@ if (region) {
   const message = region.querySelector("[data-pack-message]");
   const tag = region.querySelector(".govuk-tag");
   for (const hint of document.querySelectorAll(".app-no-js-only")) {
-    hint.textContent = "This page updates itself as the pack is made. You will also get an email when it is ready.";
+    hint.textContent =
+      region.dataset.packHint ||
+      "This page updates itself as the pack is made. You will also get an email when it is ready.";
   }
   let last = region.dataset.packStatus;
 
@@ -17,7 +20,7 @@ if (region) {
       const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
       const state = await response.json();
-      if (state.status === "ready" || state.status === "failed") {
+      if (state.status === "ready" || state.status === "failed" || state.status === "none") {
         window.location.reload();
         return;
       }

@@ -332,6 +332,17 @@ def test_packs_list_newest_first(client_for, area):
         .content.decode()
     )
     assert page.index(newer.get_absolute_url()) < page.index(older.get_absolute_url())
+    # A ready pack offers its PDF and, next to it, its HTML version.
+    packs.make(area.partnership.pk, newer.pk)
+    page = (
+        client_for(area, Role.BOARD_MEMBER)
+        .get(reverse("reporting:pack_list", args=[area.partnership.slug]))
+        .content.decode()
+    )
+    slug = area.partnership.slug
+    download = reverse("reporting:pack_download", args=[slug, newer.pk])
+    assert download in page and reverse("reporting:pack_html", args=[slug, newer.pk]) in page
+    assert reverse("reporting:pack_download", args=[slug, older.pk]) not in page
 
 
 def test_making_a_pack_takes_a_fixed_number_of_queries(area):
@@ -443,3 +454,42 @@ def test_downloading_a_pack_is_in_the_security_log(area, made):
     assert event.partnership == area.partnership
     assert event.user == area.members[Role.COMMISSIONER].user
     assert event.detail["pack"] == pack.pk
+
+
+def test_a_large_portfolio_gives_each_audit_a_row_weakest_first_with_a_link_to_its_pdf(
+    client_for, area, world, settings, django_capture_on_commit_callbacks, caplog
+):
+    # Past the limit each audit is a row of its service's table instead of a page.
+    settings.BOARD_PACK_PAGE_PER_AUDIT_UP_TO = 2
+    weak = make_audit(area, ProjectFactory(service=world["s2"], title="P5"), 90, rank=1)
+    Audit.objects.filter(pk=weak.pk).update(outcome=None)
+    client = client_for(area, Role.BOARD_MEMBER)
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(client, area)
+    pack = BoardPack.objects.get(partnership=area.partnership)
+    assert pack.status == BoardPack.Status.READY, pack.failure_reason
+    head = client.get(reverse("reporting:dashboard", args=[area.partnership.slug])).context[
+        "headline"
+    ]
+    assert pack.audit_count == head.audited_projects == 3
+    data = download(client, pack)
+    text = text_of(data)
+    assert "too many for a page each" in text
+    assert "Level given to each principle" not in text
+    summaries = text.split("Summary of each project’s latest audit")[-1]
+    # Trust's Therapies: P5 (lowest levels, no outcome) before P2.
+    assert summaries.index("P5") < summaries.index("P2")
+    for key in ("p1_new", "p2_new"):
+        audit = Audit.objects.get(pk=world[key].pk)
+        assert audit.review_date.strftime("%-d %b %Y") in summaries
+    html = pack.html_file.open("rb").read().decode()
+    for audit in (world["p1_new"], world["p2_new"], weak):
+        assert reverse("reporting:audit_pdf", args=[area.partnership.slug, audit.pk]) in html
+    # Still tagged: structure tree, language, title and one outline entry per heading.
+    assert not [r for r in caplog.records if r.name.startswith("weasyprint") and r.levelno >= 40]
+    pdf = reader(data)
+    assert str(pdf.trailer["/Root"]["/Lang"]).lower() == "en-gb"
+    assert pdf.metadata.title.startswith("SEND Improvement Board board pack")
+    tags = [tag for tag, _ in structure_elements(data)]
+    assert tags.count("/Table") >= 3 and "/TH" in tags and "/Link" in tags
+    assert len(outline_titles(data)) == len(headings_in(html))

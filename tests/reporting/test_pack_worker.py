@@ -66,3 +66,22 @@ def test_a_real_worker_makes_the_pack(area, redis_worker, settings):
     while not mail.outbox and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [m.to for m in mail.outbox] == [[area.members[Role.BOARD_MEMBER].user.email]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_makes_an_audits_pdf(area, redis_worker):
+    from reporting.models import AuditPdf
+    from tests.factories.audits import accepted_audit
+
+    audit = accepted_audit(area)
+    record, created = services.audit_pdf_request(audit=audit, by=None)
+    assert created
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        record.refresh_from_db()
+        if record.status in (AuditPdf.Status.READY, AuditPdf.Status.FAILED):
+            break
+        time.sleep(0.2)
+    assert record.status == AuditPdf.Status.READY, record.failure_reason or record.status
+    assert record.file.open("rb").read(5) == b"%PDF-"
+    assert record.page_count > 1 and record.pages_done == record.page_count
