@@ -400,3 +400,27 @@ CELERY_BEAT_SCHEDULE["retention-daily"] = {
     "task": "partnership.tasks.retention_daily",
     "schedule": crontab(hour=3, minute=30),
 }
+
+# --- The directory import (partnership/import_jobs.py), written by a worker ---
+# Progress of a running import is shared by the worker and the web through this cache:
+# Redis when there is one, otherwise files under var/ (the embedded default's worker is
+# another process, so a memory cache would not do).
+if REDIS_URL:
+    CACHES["progress"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "progress",
+    }
+else:
+    CACHES["progress"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "progress-cache"),
+    }
+# An import whose worker has not reported for this long is shown as failed.
+DIRECTORY_IMPORT_STUCK_MINUTES = env.int("DIRECTORY_IMPORT_STUCK_MINUTES", default=10)
+# The file of a failed import is kept this long for "Try again", then deleted.
+DIRECTORY_IMPORT_KEEP_FAILED_DAYS = env.int("DIRECTORY_IMPORT_KEEP_FAILED_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["directory-imports-check"] = {
+    "task": "partnership.tasks.directory_imports_check",
+    "schedule": crontab(minute="*/5"),
+}

@@ -102,6 +102,9 @@ OBJECT_PAGES = {
     "audits:action_detail": lambda a: action_of(a),
     "notifications:open": lambda a: notification_of(a),
     "api_keys:revoke": lambda a: api_key_of(a),
+    "partnership:directory_import_detail": lambda a: import_job_of(a),
+    "partnership:directory_import_status": lambda a: import_job_of(a),
+    "partnership:directory_import_retry": lambda a: import_job_of(a, failed=True),
 }
 
 # How an object fills in a URL, where it is not simply `pk`.
@@ -130,6 +133,22 @@ def evidence_of(area):
         title="Minutes",
         url="https://example.org/minutes",
     )
+
+
+def import_job_of(area, failed=False):
+    from django.core.files.base import ContentFile
+
+    from partnership.models import DirectoryImport
+
+    job = DirectoryImport(
+        partnership=area.partnership,
+        token=f"t-{area.partnership.pk}-{failed}",
+        file_name="directory.csv",
+        status=DirectoryImport.Status.FAILED if failed else DirectoryImport.Status.QUEUED,
+    )
+    job.file.save("directory.csv", ContentFile(b"Name,Sector\nA,Health\n"), save=False)
+    job.save()
+    return job
 
 
 def pack_of(area, ready=False, failed=False):
