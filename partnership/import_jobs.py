@@ -193,7 +193,11 @@ def run(partnership_id, job_id):
     except Exception:
         # The reason goes to the log for the support team; the page says what to do.
         logger.exception("Directory import %s of partnership %s failed", job.pk, partnership_id)
-        fail(job, "The import could not be saved. Nothing was saved. The error has been logged.")
+        fail(
+            job,
+            "Something went wrong while saving, so nothing was saved. The error has been "
+            "logged for the support team. Try again; if it fails again, ask for help.",
+        )
         return None
     _cache().delete(_progress_key(job))
     _remove_file(job)
