@@ -316,6 +316,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "partnership.models.Role",
         "ProjectStatusEnum": "partnership.models.Project.Status",
         "AuditStatusEnum": "audits.models.Audit.Status",
+        "ActionStatusEnum": "audits.models.Action.Status",
+        "BoardPackStatusEnum": "reporting.models.BoardPack.Status",
     },
 }
 # --- end of the API block --------------------------------------------------------------
