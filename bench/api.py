@@ -9,7 +9,10 @@ then measures with an API key, through Django's test client:
 - the audit list endpoint, 100 audits a page (the first page and a page deep in the list);
 - the portfolio endpoint, against the dashboard page with its figures computed afresh;
 - loading 300 services and 3,000 projects from an XLSX template into a new partnership
-  (check and write), its time and peak Python memory (tracemalloc).
+  (check and write), its time and peak Python memory (tracemalloc);
+- the same import as the admin does it: the upload and preview request, the confirming
+  request, then the Celery task that writes it (run in this process with `apply`, the code
+  a worker runs), its time, queries, progress reports and peak memory.
 
 Medians and 95th percentiles of BENCH_REQUESTS (default 30) requests, and query counts.
 Nothing is asserted: the figures are printed for the notes. BENCH_REUSE=1 measures the
@@ -166,6 +169,96 @@ def measure_import():
     )
 
 
+def measure_import_task(content):
+    """The admin's way: upload and preview, confirm, then the task writes."""
+    import resource
+
+    from django.core.cache import caches
+    from django.test import Client
+
+    from partnership import import_jobs
+    from partnership.models import DirectoryImport, Membership, Partnership, Role, User
+    from partnership.tasks import directory_import_run
+
+    admin, _ = User.objects.get_or_create(
+        email="bench-admin@bench.example", defaults={"full_name": "Bench Admin"}
+    )
+    client = Client()
+    client.force_login(admin)
+    # The task is run below, in this process, rather than sent to a broker.
+    import_jobs._queue = lambda job: None
+    reports = []
+    real_report = import_jobs._report
+
+    def counting_report(job, done, total):
+        reports.append(done)
+        real_report(job, done, total)
+
+    import_jobs._report = counting_report
+    results = []
+    for run in ("timed", "traced"):
+        slug = f"bench-task-{run}-{int(time.time())}"
+        target = Partnership.objects.create(name=f"Bench {slug}", slug=slug, local_area="x")
+        Membership.objects.create(user=admin, partnership=target, role=Role.ADMIN)
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        start = time.perf_counter()
+        preview = client.post(
+            f"/{slug}/import/", {"file": SimpleUploadedFile("directory.xlsx", content)}
+        )
+        preview_done = time.perf_counter()
+        assert preview.status_code == 200 and preview.context["token"], preview.status_code
+        confirm = client.post(f"/{slug}/import/confirm/", {"token": preview.context["token"]})
+        confirm_done = time.perf_counter()
+        assert confirm.status_code == 302, confirm.status_code
+        job = DirectoryImport.objects.get(partnership=target)
+        reports.clear()
+        if run == "traced":
+            tracemalloc.start()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        task_start = time.perf_counter()
+        queries = queries_of(lambda j=job, t=target.pk: directory_import_run.apply(args=(t, j.pk)))
+        task_done = time.perf_counter()
+        peak = None
+        if run == "traced":
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        job.refresh_from_db()
+        assert job.status == DirectoryImport.Status.DONE, job.failure_reason
+        assert target.projects.count() == IMPORT_PROJECTS
+        # A second run of the same task finds the job taken and writes nothing.
+        again = queries_of(lambda j=job, t=target.pk: directory_import_run.apply(args=(t, j.pk)))
+        page = client.get(job.get_absolute_url())
+        assert b"Directory loaded" in page.content
+        results.append(
+            {
+                "preview": preview_done - start,
+                "confirm": confirm_done - preview_done,
+                "task": task_done - task_start,
+                "queries": queries,
+                "again": again,
+                "reports": len(reports),
+                "peak": peak,
+                "rss_growth": (rss_after - rss_before) / 1024,
+                "rows": job.rows_total,
+            }
+        )
+    caches["progress"].clear()
+    timed_run, traced_run = results
+    print(
+        f"\nThe same import as a task ({timed_run['rows']:,} rows written):\n"
+        f"  upload and preview request {timed_run['preview']:.2f} s; "
+        f"confirm request {timed_run['confirm'] * 1000:.0f} ms\n"
+        f"  task: {timed_run['task']:.2f} s, {timed_run['queries']} queries, "
+        f"{timed_run['reports']} progress reports; the task run again: "
+        f"{timed_run['again']} queries, nothing written\n"
+        f"  peak Python memory of the task (traced run, {traced_run['task']:.2f} s): "
+        f"{traced_run['peak'] / 1024 / 1024:.1f} MB; "
+        f"process peak RSS grew by {max(r['rss_growth'] for r in results):.0f} MB"
+    )
+
+
 def main():
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -230,6 +323,8 @@ def main():
     )
     measure(f"With {others} other partnerships present", api_client, page_client, target)
     measure_import()
+    if os.environ.get("BENCH_IMPORT_TASK", "1") == "1":
+        measure_import_task(import_workbook())
 
 
 if __name__ == "__main__":

@@ -296,10 +296,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Joint Partnership Audit API",
     "VERSION": "1.0.0",
     "DESCRIPTION": (
-        "Read a partnership's directory, framework, audits and portfolio figures, and change "
-        "its directory. Every path starts with the partnership's web address "
-        "(/api/v1/york/...). Authenticate with `Authorization: Api-Key <key>` (keys are made "
-        "by a partnership admin on the API keys page) or a signed-in browser session."
+        "Read a partnership's directory, framework, audits, action plan, board packs and "
+        "portfolio figures; change its directory, record progress on actions and ask for "
+        "board packs, as the same roles may on the pages. Every path starts with the "
+        "partnership's web address (/api/v1/york/...). Authenticate with "
+        "`Authorization: Api-Key <key>` (keys are made by a partnership admin on the API "
+        "keys page) or a signed-in browser session."
     ),
     "SCHEMA_PATH_PREFIX": r"/api/v1/\{slug\}",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -29,7 +29,7 @@ from .models import DirectoryImport
 logger = logging.getLogger(__name__)
 
 PROGRESS_STEPS = 50
-LISTED = 200  # rows named on the result page per sheet and kind; the rest are counted
+LISTED = 100  # rows named on the result page per sheet and kind; the rest are counted
 STUCK_REASON = (
     "The import stopped before it was finished (the service that saves imports was "
     "interrupted). Nothing was saved. Try again."

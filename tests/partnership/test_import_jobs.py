@@ -134,7 +134,7 @@ def test_a_failure_saves_nothing_and_try_again_saves_all(
     assert job.status == DirectoryImport.Status.FAILED
     assert counts() == before
     page = admin_client.get(job.get_absolute_url()).content.decode()
-    assert "The import could not be saved" in page and "Nothing was saved" in page
+    assert "The import could not be saved" in page and "nothing was saved" in page
     assert "Try again" in page
     # The file is kept for "Try again", which saves everything once the cause is gone.
     assert default_storage.exists(job.file.name)
