@@ -458,6 +458,8 @@ class SecurityEvent(models.Model):
         EVIDENCE_DOWNLOADED = "evidence_downloaded", "Evidence file downloaded"
         API_KEY_CREATED = "api_key_created", "API key made"
         API_KEY_REVOKED = "api_key_revoked", "API key revoked"
+        API_KEY_USED = "api_key_used", "API key used (first time that day)"
+        API_KEY_REFUSED = "api_key_refused", "Revoked or expired API key tried"
         PROBED = "probed", "Page of another partnership asked for"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
