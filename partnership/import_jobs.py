@@ -288,7 +288,8 @@ def directory_imports_resend(*, now=None):
 
 
 def directory_imports_tidy(*, now=None):
-    """Delete the kept files of failed jobs after DIRECTORY_IMPORT_KEEP_FAILED_DAYS."""
+    """Delete the kept files of failed jobs after DIRECTORY_IMPORT_KEEP_FAILED_DAYS, and
+    files checked a day ago whose preview was never confirmed."""
     now = now or timezone.now()
     limit = now - timedelta(days=settings.DIRECTORY_IMPORT_KEEP_FAILED_DAYS)
     old = DirectoryImport.objects.filter(
@@ -298,4 +299,22 @@ def directory_imports_tidy(*, now=None):
     for job in old[:500]:
         _remove_file(job)
         removed += 1
+    return removed + _remove_unconfirmed(now - timedelta(days=1))
+
+
+def _remove_unconfirmed(before):
+    if not default_storage.exists("imports"):
+        return 0
+    kept = set(
+        DirectoryImport.objects.filter(file_removed_at__isnull=True).values_list("file", flat=True)
+    )
+    removed = 0
+    folders, _ = default_storage.listdir("imports")
+    for folder in folders:
+        _, names = default_storage.listdir(f"imports/{folder}")
+        for name in names:
+            path = f"imports/{folder}/{name}"
+            if path not in kept and default_storage.get_modified_time(path) < before:
+                default_storage.delete(path)
+                removed += 1
     return removed

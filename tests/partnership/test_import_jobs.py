@@ -5,6 +5,7 @@ kept only while it is needed."""
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -27,6 +28,18 @@ def preview(client, area, content, name="directory.xlsx"):
     )
     assert response.status_code == 200
     return response.context["token"]
+
+
+@pytest.fixture
+def own_media(settings, tmp_path):
+    """Files in a folder of this test's own: the tidy-up deletes whatever it finds."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
 
 
 @pytest.fixture
@@ -216,9 +229,7 @@ def test_only_admins_see_jobs_and_another_partnerships_job_is_404(
     assert client.get(foreign).status_code == 404
 
 
-def test_the_tidy_up_removes_old_failed_files(area, settings):
-    from django.core.files.base import ContentFile
-
+def test_the_tidy_up_removes_old_failed_files(area, settings, own_media):
     path = default_storage.save(f"imports/{area.partnership.pk}/old.csv", ContentFile(b"x"))
     job = DirectoryImport.objects.create(
         partnership=area.partnership,
@@ -232,3 +243,23 @@ def test_the_tidy_up_removes_old_failed_files(area, settings):
     assert not default_storage.exists(path)
     job.refresh_from_db()
     assert job.file_removed_at
+
+
+def test_a_preview_never_confirmed_has_its_file_deleted_a_day_later(
+    area, own_media, admin_client, django_capture_on_commit_callbacks
+):
+    token = preview(admin_client, area, workbook(**GOOD))
+    waiting = admin_client.session["directory_import"]["path"]
+    confirmed_token = preview(admin_client, area, workbook(**GOOD), "second.xlsx")
+    job, _ = confirm(
+        admin_client, area, confirmed_token, django_capture_on_commit_callbacks, execute=False
+    )
+    assert token != confirmed_token and not default_storage.exists(waiting)  # replaced
+    abandoned = default_storage.save(
+        f"imports/{area.partnership.pk}/abandoned.csv", ContentFile(b"x")
+    )
+    tomorrow = timezone.now() + timedelta(days=1, minutes=1)
+    import_jobs.directory_imports_tidy(now=tomorrow)
+    assert not default_storage.exists(abandoned)
+    # The queued job's file is its own until it is written.
+    assert default_storage.exists(job.file.name)
