@@ -58,6 +58,8 @@ class PartnershipKeyAuthentication(authentication.BaseAuthentication):
         Every use would flood the log: a nightly sync makes thousands of requests.
         """
         midnight = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+        if key.last_used_at and key.last_used_at >= midnight:
+            return False  # used already today, as read with the key: no query
         claimed = (
             PartnershipAPIKey.objects.filter(pk=key.pk)
             .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=midnight))
