@@ -88,3 +88,35 @@ class AuditFilter(django_filters.FilterSet):
     class Meta:
         model = Audit
         fields = ["status", "framework"]
+
+
+class ActionFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="audit__project", help_text="Project id")
+    service = django_filters.NumberFilter(
+        field_name="audit__project__service", help_text="Service id"
+    )
+    organisation = django_filters.NumberFilter(
+        field_name="audit__project__service__organisation", help_text="Organisation id"
+    )
+    owner = django_filters.NumberFilter(help_text="Membership id of the person responsible")
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lt")
+    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only actions changed at or after this time (ISO 8601), for a nightly sync",
+    )
+
+    class Meta:
+        from audits.models import Action
+
+        model = Action
+        fields = ["status"]
+
+
+class BoardPackFilter(django_filters.FilterSet):
+    class Meta:
+        from reporting.models import BoardPack
+
+        model = BoardPack
+        fields = ["status"]

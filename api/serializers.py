@@ -7,6 +7,7 @@ from audits.models import Action, Audit, AuditPerson, Evidence, PrincipleAssessm
 from partnership.models import Organisation, Project, Service
 from partnership.participation import CycleStage, LadderLevel
 from principles.models import Descriptor, Framework, Level, Outcome, Principle
+from reporting.models import BoardPack
 
 # --- directory -----------------------------------------------------------------------
 
@@ -300,3 +301,119 @@ class AuditSerializer(AuditListSerializer):
             "actions",
             "comments",
         ]
+
+
+# --- the action plan -----------------------------------------------------------------
+
+
+class ActionUpdateSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    note = serializers.CharField()
+    done_on = serializers.DateField(allow_null=True)
+    by = serializers.CharField(source="by.get_full_name", allow_null=True, default=None)
+    at = serializers.DateTimeField()
+
+
+class ActionPlanSerializer(serializers.ModelSerializer):
+    """An action of an accepted audit, as the Actions pages show it."""
+
+    audit = serializers.IntegerField(source="audit_id", read_only=True)
+    project = serializers.IntegerField(source="audit.project_id", read_only=True)
+    project_title = serializers.CharField(source="audit.project.title", read_only=True)
+    service = serializers.IntegerField(source="audit.project.service_id", read_only=True)
+    owner = serializers.IntegerField(source="owner_id", allow_null=True, read_only=True)
+    owner_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "audit",
+            "project",
+            "project_title",
+            "service",
+            "what",
+            "owner",
+            "owner_name",
+            "due_date",
+            "status",
+            "done_on",
+            "carried_forward",
+            "updated_at",
+        ]
+
+
+class ActionDetailSerializer(ActionPlanSerializer):
+    updates = ActionUpdateSerializer(many=True, read_only=True)
+
+    class Meta(ActionPlanSerializer.Meta):
+        fields = [*ActionPlanSerializer.Meta.fields, "updates"]
+
+
+class ActionProgressSerializer(serializers.Serializer):
+    """Progress on an action, as the action's page records it."""
+
+    status = serializers.ChoiceField(choices=Action.Status.choices)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="What has happened; evidence"
+    )
+    done_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For a done action; today when not given",
+    )
+    owner = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Membership id of the person responsible; the current one when not given",
+    )
+    who = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text="A typed name, for someone who is not a member (instead of owner)",
+    )
+
+
+# --- board packs ---------------------------------------------------------------------
+
+
+class BoardPackSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=BoardPack.Status.choices)
+    message = serializers.CharField(help_text="Where the pack is, in words")
+    period_label = serializers.CharField()
+    filters = serializers.DictField(child=serializers.CharField())
+    filters_text = serializers.CharField()
+    progress_done = serializers.IntegerField()
+    progress_total = serializers.IntegerField()
+    failure_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    audit_count = serializers.IntegerField()
+    page_count = serializers.IntegerField()
+    size = serializers.IntegerField()
+    url = serializers.CharField(help_text="This pack in the API")
+    page = serializers.CharField(help_text="The pack's page in the product")
+    download = serializers.CharField(
+        allow_null=True,
+        help_text="The access-checked page that serves the PDF, once ready (signed in)",
+    )
+
+
+class BoardPackRequestSerializer(serializers.Serializer):
+    """The portfolio's filters, as the dashboard and the pack page take them."""
+
+    period = serializers.CharField(required=False, help_text="all, 12m, fy2025, cy2025, custom")
+    to = serializers.DateField(required=False)
+    organisation = serializers.IntegerField(required=False)
+    sector = serializers.CharField(required=False)
+    service = serializers.IntegerField(required=False)
+    outcome = serializers.IntegerField(required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # `from` is a Python keyword; the field is declared by name.
+        fields["from"] = serializers.DateField(required=False, help_text="With period=custom")
+        return fields

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import views, views_delivery
 
 app_name = "api"
 
@@ -16,6 +16,8 @@ router.register("services", views.ServiceViewSet, basename="service")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("frameworks", views.FrameworkViewSet, basename="framework")
 router.register("audits", views.AuditViewSet, basename="audit")
+router.register("actions", views_delivery.ActionViewSet, basename="action")
+router.register("board-packs", views_delivery.BoardPackViewSet, basename="board-pack")
 
 # Every answer carries an ETag; a client sending it back in If-None-Match gets 304
 # when nothing changed, so a nightly sync can skip unchanged pages cheaply.

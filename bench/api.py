@@ -9,7 +9,10 @@ then measures with an API key, through Django's test client:
 - the audit list endpoint, 100 audits a page (the first page and a page deep in the list);
 - the portfolio endpoint, against the dashboard page with its figures computed afresh;
 - loading 300 services and 3,000 projects from an XLSX template into a new partnership
-  (check and write), its time and peak Python memory (tracemalloc).
+  (check and write), its time and peak Python memory (tracemalloc);
+- the same import as the admin does it: the upload and preview request, the confirming
+  request, then the Celery task that writes it (run in this process with `apply`, the code
+  a worker runs), its time, queries, progress reports and peak memory.
 
 Medians and 95th percentiles of BENCH_REQUESTS (default 30) requests, and query counts.
 Nothing is asserted: the figures are printed for the notes. BENCH_REUSE=1 measures the
@@ -18,6 +21,7 @@ data a previous run left instead of building it again.
 
 import io
 import os
+import re
 import sys
 import time
 import tracemalloc
@@ -37,7 +41,6 @@ from bench.portfolio import (  # noqa: E402
     REQUESTS,
     build_partnership,
     fresh_database,
-    timed,
 )
 
 IMPORT_ORGANISATIONS, IMPORT_SERVICES, IMPORT_PROJECTS = 30, 300, 3000
@@ -56,6 +59,23 @@ def queries_of(function):
     with connection.execute_wrapper(counter):
         function()
     return count
+
+
+def timed(function, repeat):
+    """Median and p95 wall time, and the median CPU time of this process (the web side,
+    PostgreSQL's work not counted), in ms. On a shared machine under load the wall time
+    includes waiting for a core; the CPU time does not."""
+    import statistics
+
+    walls, cpus = [], []
+    for _ in range(repeat):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        function()
+        walls.append((time.perf_counter() - start) * 1000)
+        cpus.append((time.process_time() - cpu_start) * 1000)
+    walls.sort()
+    p95 = walls[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))]
+    return statistics.median(walls), p95, statistics.median(cpus)
 
 
 def ok(response):
@@ -80,17 +100,23 @@ def measure(label, api_client, page_client, partnership):
         ("audit list, page 100", deep_page),
     ):
         queries = queries_of(lambda a=address: ok(api_client.get(a)))
-        median, p95 = timed(lambda a=address: ok(api_client.get(a)), REQUESTS)
-        print(f"  {name} (100 audits): median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
+        median, p95, cpu = timed(lambda a=address: ok(api_client.get(a)), REQUESTS)
+        print(
+            f"  {name} (100 audits): median {median:.1f} ms, p95 {p95:.1f} ms, "
+            f"CPU median {cpu:.1f} ms, {queries} queries"
+        )
     queries = queries_of(lambda: ok(api_client.get(portfolio)))
-    median, p95 = timed(lambda: ok(api_client.get(portfolio)), REQUESTS)
-    print(f"  portfolio endpoint: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
+    median, p95, cpu = timed(lambda: ok(api_client.get(portfolio)), REQUESTS)
+    print(
+        f"  portfolio endpoint: median {median:.1f} ms, p95 {p95:.1f} ms, "
+        f"CPU median {cpu:.1f} ms, {queries} queries"
+    )
     with override_settings(PORTFOLIO_CACHE_SECONDS=0):
         dash_queries = queries_of(lambda: ok(page_client.get(dashboard)))
-        dash_median, dash_p95 = timed(lambda: ok(page_client.get(dashboard)), REQUESTS)
+        dash_median, dash_p95, dash_cpu = timed(lambda: ok(page_client.get(dashboard)), REQUESTS)
     print(
         f"  dashboard page, figures computed: median {dash_median:.1f} ms, "
-        f"p95 {dash_p95:.1f} ms, {dash_queries} queries"
+        f"p95 {dash_p95:.1f} ms, CPU median {dash_cpu:.1f} ms, {dash_queries} queries"
     )
     print(f"  portfolio endpoint / dashboard: {median / dash_median:.2f}x")
 
@@ -166,6 +192,119 @@ def measure_import():
     )
 
 
+def _peak_rss():
+    """The process's peak resident memory since the last reset, in KB (Linux)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak_rss():
+    """Start the peak afresh (Linux: writing 5 to clear_refs); returns the RSS now, in KB."""
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def measure_import_task(content):
+    """The admin's way: upload and preview, confirm, then the task writes."""
+    from django.core.cache import caches
+    from django.test import Client
+
+    from partnership import import_jobs
+    from partnership.models import DirectoryImport, Membership, Partnership, Role, User
+    from partnership.tasks import directory_import_run
+
+    admin, _ = User.objects.get_or_create(
+        email="bench-admin@bench.example", defaults={"full_name": "Bench Admin"}
+    )
+    client = Client()
+    client.force_login(admin)
+    # The task is run below, in this process, rather than sent to a broker.
+    import_jobs._queue = lambda job: None
+    reports = []
+    real_report = import_jobs._report
+
+    def counting_report(job, done, total):
+        reports.append(done)
+        real_report(job, done, total)
+
+    import_jobs._report = counting_report
+    results = []
+    for run in ("timed", "traced"):
+        slug = f"bench-task-{run}-{int(time.time())}"
+        target = Partnership.objects.create(name=f"Bench {slug}", slug=slug, local_area="x")
+        Membership.objects.create(user=admin, partnership=target, role=Role.ADMIN)
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        start = time.perf_counter()
+        preview = client.post(
+            f"/{slug}/import/", {"file": SimpleUploadedFile("directory.xlsx", content)}
+        )
+        preview_done = time.perf_counter()
+        token = re.search(rb'name="token" value="([0-9a-f]+)"', preview.content)
+        assert preview.status_code == 200 and token, preview.status_code
+        confirm = client.post(f"/{slug}/import/confirm/", {"token": token.group(1).decode()})
+        confirm_done = time.perf_counter()
+        assert confirm.status_code == 302, confirm.status_code
+        job = DirectoryImport.objects.get(partnership=target)
+        reports.clear()
+        if run == "traced":
+            tracemalloc.start()
+        rss_before = _reset_peak_rss()
+        task_start, task_cpu = time.perf_counter(), time.process_time()
+        queries = queries_of(lambda j=job, t=target.pk: directory_import_run.apply(args=(t, j.pk)))
+        task_done, task_cpu = time.perf_counter(), time.process_time() - task_cpu
+        peak = None
+        if run == "traced":
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        rss_after = _peak_rss()
+        job.refresh_from_db()
+        assert job.status == DirectoryImport.Status.DONE, job.failure_reason
+        assert target.projects.count() == IMPORT_PROJECTS
+        # A second run of the same task finds the job taken and writes nothing.
+        again = queries_of(lambda j=job, t=target.pk: directory_import_run.apply(args=(t, j.pk)))
+        page = client.get(job.get_absolute_url())
+        assert b"Directory loaded" in page.content
+        results.append(
+            {
+                "preview": preview_done - start,
+                "confirm": confirm_done - preview_done,
+                "task": task_done - task_start,
+                "task_cpu": task_cpu,
+                "queries": queries,
+                "again": again,
+                "reports": len(reports),
+                "peak": peak,
+                "rss": rss_after,
+                "rss_before": rss_before,
+                "rows": job.rows_total,
+            }
+        )
+    caches["progress"].clear()
+    timed_run, traced_run = results
+    print(
+        f"\nThe same import as a task ({timed_run['rows']:,} rows written):\n"
+        f"  upload and preview request {timed_run['preview']:.2f} s; "
+        f"confirm request {timed_run['confirm'] * 1000:.0f} ms\n"
+        f"  task: {timed_run['task']:.2f} s (CPU {timed_run['task_cpu']:.2f} s), "
+        f"{timed_run['queries']} queries, "
+        f"{timed_run['reports']} progress reports; the task run again: "
+        f"{timed_run['again']} queries, nothing written\n"
+        f"  peak Python memory of the task (traced run, {traced_run['task']:.2f} s): "
+        f"{traced_run['peak'] / 1024 / 1024:.1f} MB; process peak RSS during the untraced "
+        f"task {timed_run['rss'] / 1024:.0f} MB (from {timed_run['rss_before'] / 1024:.0f} MB "
+        "before it)"
+    )
+
+
 def main():
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -230,6 +369,8 @@ def main():
     )
     measure(f"With {others} other partnerships present", api_client, page_client, target)
     measure_import()
+    if os.environ.get("BENCH_IMPORT_TASK", "1") == "1":
+        measure_import_task(import_workbook())
 
 
 if __name__ == "__main__":

@@ -355,10 +355,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Joint Partnership Audit API",
     "VERSION": "1.0.0",
     "DESCRIPTION": (
-        "Read a partnership's directory, framework, audits and portfolio figures, and change "
-        "its directory. Every path starts with the partnership's web address "
-        "(/api/v1/york/...). Authenticate with `Authorization: Api-Key <key>` (keys are made "
-        "by a partnership admin on the API keys page) or a signed-in browser session."
+        "Read a partnership's directory, framework, audits, action plan, board packs and "
+        "portfolio figures; change its directory, record progress on actions and ask for "
+        "board packs, as the same roles may on the pages. Every path starts with the "
+        "partnership's web address (/api/v1/york/...). Authenticate with "
+        "`Authorization: Api-Key <key>` (keys are made by a partnership admin on the API "
+        "keys page) or a signed-in browser session."
     ),
     "SCHEMA_PATH_PREFIX": r"/api/v1/\{slug\}",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -377,6 +379,8 @@ SPECTACULAR_SETTINGS = {
         "AuditStatusEnum": "audits.models.Audit.Status",
         "LadderLevelEnum": "partnership.participation.LadderLevel",
         "CycleStageEnum": "partnership.participation.CycleStage",
+        "ActionStatusEnum": "audits.models.Action.Status",
+        "BoardPackStatusEnum": "reporting.models.BoardPack.Status",
     },
 }
 # --- end of the API block --------------------------------------------------------------
@@ -474,4 +478,27 @@ SURVEY_MIN_SECONDS = env.int("SURVEY_MIN_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE["survey-text-retention"] = {
     "task": "voice.tasks.survey_text_retention_daily",
     "schedule": crontab(hour=3, minute=45),
+}
+# --- The directory import (partnership/import_jobs.py), written by a worker ---
+# Progress of a running import is shared by the worker and the web through this cache:
+# Redis when there is one, otherwise files under var/ (the embedded default's worker is
+# another process, so a memory cache would not do).
+if REDIS_URL:
+    CACHES["progress"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "progress",
+    }
+else:
+    CACHES["progress"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "progress-cache"),
+    }
+# An import whose worker has not reported for this long is shown as failed.
+DIRECTORY_IMPORT_STUCK_MINUTES = env.int("DIRECTORY_IMPORT_STUCK_MINUTES", default=10)
+# The file of a failed import is kept this long for "Try again", then deleted.
+DIRECTORY_IMPORT_KEEP_FAILED_DAYS = env.int("DIRECTORY_IMPORT_KEEP_FAILED_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["directory-imports-check"] = {
+    "task": "partnership.tasks.directory_imports_check",
+    "schedule": crontab(minute="*/5"),
 }

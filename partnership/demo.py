@@ -323,4 +323,30 @@ def load():
         for email, m in york_accounts + hereford_accounts
     ]
     rows.append(("icb@both.example", "Commissioner in both partnerships"))
+    _demo_import(york, dict(york_accounts)["admin@york.example"].user)
     return rows
+
+
+DEMO_IMPORT = (
+    "Name,Sector\n"
+    "York Carers Centre,Voluntary and community\n"
+    "York Teaching Hospital NHS Foundation Trust,Health\n"
+)
+
+
+def _demo_import(partnership, admin):
+    """An earlier directory import on York's import page, saved the way a worker saves one."""
+    from django.core.files.base import ContentFile
+
+    from .import_jobs import run
+    from .models import DirectoryImport
+
+    job, created = DirectoryImport.objects.get_or_create(
+        partnership=partnership,
+        token="demo",
+        defaults={"file_name": "partner-organisations.csv", "requested_by": admin, "rows_total": 2},
+    )
+    if created:
+        job.file.save("partner-organisations.csv", ContentFile(DEMO_IMPORT.encode()))
+        # The demo's own transaction is open: the rows and the job are saved with it.
+        run(partnership.pk, job.pk)

@@ -526,26 +526,50 @@ class ImportHasProblems(Exception):
         self.plan = plan
 
 
+def rows_to_write(plan):
+    return sum(len(c) for c in plan.creates.values()) + sum(len(c) for c in plan.changes.values())
+
+
 @transaction.atomic
-def directory_import(*, partnership, sheets):
+def directory_import(*, partnership, sheets, on_progress=None):
     """Check the rows again against the directory as it is now, then write all of them
     through the directory services, or none: any problem raises before a write, and any
-    failure while writing rolls the whole import back."""
+    failure while writing rolls the whole import back.
+
+    `on_progress(done, total)` is called after each row written; each created row's
+    `obj` is set to what was made, so the caller can link to it.
+    """
     plan = directory_plan(partnership, sheets)
     if not plan.ok:
         raise ImportHasProblems(plan)
+    total = rows_to_write(plan)
+    done = 0
+
+    def written(change, obj):
+        nonlocal done
+        change.obj = obj
+        done += 1
+        if on_progress is not None:
+            on_progress(done, total)
+
+    if on_progress is not None:
+        on_progress(0, total)
     organisations = {_key(o.name): o for o in Organisation.objects.filter(partnership=partnership)}
     for change in plan.creates[ORGANISATIONS.name]:
         organisation = services.organisation_create(
             partnership=partnership, name=change.fields["name"], sector=change.fields["sector"]
         )
         organisations[_key(organisation.name)] = organisation
+        written(change, organisation)
     for change in plan.changes[ORGANISATIONS.name]:
-        services.organisation_update(
-            organisation=change.obj,
-            name=change.obj.name,
-            sector=change.fields["sector"],
-            active=change.obj.active,
+        written(
+            change,
+            services.organisation_update(
+                organisation=change.obj,
+                name=change.obj.name,
+                sector=change.fields["sector"],
+                active=change.obj.active,
+            ),
         )
     service_by_key = {
         _key(s.organisation.name, s.name): s
@@ -559,17 +583,21 @@ def directory_import(*, partnership, sheets):
             description=change.fields["description"],
         )
         service_by_key[_key(organisation.name, service.name)] = service
+        written(change, service)
     for change in plan.changes[SERVICES.name]:
-        services.service_update(
-            service=change.obj,
-            organisation=change.obj.organisation,
-            name=change.obj.name,
-            description=change.fields["description"],
-            active=change.obj.active,
+        written(
+            change,
+            services.service_update(
+                service=change.obj,
+                organisation=change.obj.organisation,
+                name=change.obj.name,
+                description=change.fields["description"],
+                active=change.obj.active,
+            ),
         )
     for change in plan.creates[PROJECTS.name]:
         fields = change.fields
-        services.project_create(
+        project = services.project_create(
             service=service_by_key[_key(fields["organisation"], fields["service"])],
             title=fields["title"],
             description=fields["description"],
@@ -577,16 +605,20 @@ def directory_import(*, partnership, sheets):
             start_date=fields["start_date"],
             end_date=fields["end_date"],
         )
+        written(change, project)
     for change in plan.changes[PROJECTS.name]:
         fields = change.fields
-        services.project_update(
-            project=change.obj,
-            service=change.obj.service,
-            title=change.obj.title,
-            description=fields["description"],
-            status=fields["status"],
-            start_date=fields["start_date"],
-            end_date=fields["end_date"],
-            active=change.obj.active,
+        written(
+            change,
+            services.project_update(
+                project=change.obj,
+                service=change.obj.service,
+                title=change.obj.title,
+                description=fields["description"],
+                status=fields["status"],
+                start_date=fields["start_date"],
+                end_date=fields["end_date"],
+                active=change.obj.active,
+            ),
         )
     return plan

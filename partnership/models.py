@@ -527,6 +527,8 @@ class SecurityEvent(models.Model):
         EVIDENCE_DOWNLOADED = "evidence_downloaded", "Evidence file downloaded"
         API_KEY_CREATED = "api_key_created", "API key made"
         API_KEY_REVOKED = "api_key_revoked", "API key revoked"
+        API_KEY_USED = "api_key_used", "API key used (first time that day)"
+        API_KEY_REFUSED = "api_key_refused", "Revoked or expired API key tried"
         PROBED = "probed", "Page of another partnership asked for"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -571,3 +573,68 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Security events are removed only by the retention job.")
+
+
+def import_path(instance, filename):
+    # The partnership is in the path, and the stored name is never a guessable one.
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"imports/{instance.partnership_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class DirectoryImport(models.Model):
+    """One confirmed directory import, written by a worker (partnership/import_jobs.py).
+
+    The checked file is kept with the job until it is written, then deleted; a failed
+    job keeps it for "Try again" until the scheduled tidy-up removes it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SAVING = "saving", "Saving"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (Status.QUEUED, Status.SAVING)
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="directory_imports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The preview's own token: confirming the same preview twice finds this job.
+    token = models.CharField(max_length=64)
+    file_name = models.CharField("name of the uploaded file", max_length=255)
+    file = models.FileField(upload_to=import_path, blank=True, max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    # What was written: counts per sheet and the rows added and changed, with their ids.
+    result = models.JSONField(default=dict, blank=True)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["partnership", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "token"], name="one_import_per_preview")
+        ]
+
+    def __str__(self):
+        return f"Import of {self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse(
+            "partnership:directory_import_detail",
+            kwargs={"slug": self.partnership.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE

@@ -33,3 +33,21 @@ def retention_daily():
     from .retention import retention_run
 
     retention_run()
+
+
+@shared_task
+def directory_import_run(partnership_id: int, job_id: int):
+    """Write one confirmed directory import; a second run for the same job does nothing."""
+    from .import_jobs import run
+
+    run(partnership_id, job_id)
+
+
+@shared_task
+def directory_imports_check():
+    """Every few minutes: fail imports whose worker died, resend unsent ones, tidy files."""
+    from . import import_jobs
+
+    import_jobs.directory_imports_fail_stuck()
+    import_jobs.directory_imports_resend()
+    import_jobs.directory_imports_tidy()

@@ -50,6 +50,15 @@ urlpatterns = [
     # Loading the directory from a spreadsheet.
     path("import/", views_import.directory_import, name="directory_import"),
     path("import/confirm/", views_import.directory_import_confirm, name="directory_import_confirm"),
+    path("import/<int:pk>/", views_import.directory_import_detail, name="directory_import_detail"),
+    path(
+        "import/<int:pk>/status/",
+        views_import.directory_import_status,
+        name="directory_import_status",
+    ),
+    path(
+        "import/<int:pk>/retry/", views_import.directory_import_retry, name="directory_import_retry"
+    ),
     path(
         "import/template.xlsx",
         views_import.directory_template_xlsx,

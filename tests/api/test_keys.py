@@ -118,3 +118,32 @@ def test_admin_cannot_revoke_another_partnerships_key(area, other_area, client, 
     client.force_login(area.members[Role.ADMIN].user)
     assert client.post(keys_url(area, "revoke", pk=key.pk)).status_code == 404
     assert with_key(text).get(api(other_area, "audit-list")).status_code == 200
+
+
+def test_using_a_key_is_in_the_security_log_once_a_day(area, make_key):
+    key, text = make_key(area)
+    client = with_key(text)
+    used = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.API_KEY_USED)
+    for _ in range(3):
+        assert client.get(api(area, "project-list")).status_code == 200
+    event = used.get()
+    assert event.partnership == area.partnership
+    assert event.detail["prefix"] == key.prefix and event.detail["path"].endswith("/projects/")
+    # The next day's first use is written again.
+    PartnershipAPIKey.objects.filter(pk=key.pk).update(
+        last_used_at=timezone.now() - timedelta(days=1)
+    )
+    client.get(api(area, "project-list"))
+    assert used.count() == 2
+
+
+def test_a_revoked_key_tried_is_in_the_security_log(area, make_key):
+    from api.services import api_key_revoke
+
+    key, text = make_key(area)
+    api_key_revoke(key=key, by=area.members[Role.ADMIN].user)
+    client = with_key(text)
+    for _ in range(3):
+        assert client.get(api(area, "project-list")).json()["code"] == "key_revoked"
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.API_KEY_REFUSED)
+    assert event.detail["why"] == "revoked" and event.partnership == area.partnership

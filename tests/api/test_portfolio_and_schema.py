@@ -115,6 +115,11 @@ def test_schema_lists_every_api_route():
         "/api/v1/{slug}/frameworks/{id}/",
         "/api/v1/{slug}/audits/",
         "/api/v1/{slug}/audits/{id}/",
+        "/api/v1/{slug}/actions/",
+        "/api/v1/{slug}/actions/{id}/",
+        "/api/v1/{slug}/actions/{id}/progress/",
+        "/api/v1/{slug}/board-packs/",
+        "/api/v1/{slug}/board-packs/{id}/",
     }
     assert paths == expected
     assert len(API_ROUTES) == len(expected)

@@ -218,7 +218,7 @@ def test_a_failure_while_writing_leaves_nothing(area, monkeypatch):
     assert counts() == before
 
 
-def test_admin_uploads_sees_preview_and_confirms(area, client):
+def test_admin_uploads_sees_preview_and_confirms(area, client, django_capture_on_commit_callbacks):
     client.force_login(area.members[Role.ADMIN].user)
     address = reverse("partnership:directory_import", kwargs={"slug": area.partnership.slug})
     assert client.get(address).status_code == 200
@@ -227,19 +227,24 @@ def test_admin_uploads_sees_preview_and_confirms(area, client):
     page = preview.content.decode()
     assert "Check the import from directory.xlsx" in page
     assert "Row 2: York Carers Centre: Young carers" in page
+    token = preview.context["token"]
     before = counts()
-    assert counts() == before
-    done = client.post(
-        reverse("partnership:directory_import_confirm", kwargs={"slug": area.partnership.slug})
+    confirm = reverse(
+        "partnership:directory_import_confirm", kwargs={"slug": area.partnership.slug}
     )
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(confirm, {"token": token})
+    assert queued.status_code == 302
+    done = client.get(queued["Location"])
     assert "Directory loaded" in done.content.decode()
     assert counts() == (before[0] + 2, before[1] + 2, before[2] + 2)
-    # The stored file is gone; confirming again writes nothing.
-    again = client.post(
-        reverse("partnership:directory_import_confirm", kwargs={"slug": area.partnership.slug})
-    )
-    assert again.status_code == 302
+    # The same preview confirmed again (a double click) is the same job: nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(confirm, {"token": token})
+    assert again["Location"] == queued["Location"]
     assert counts() == (before[0] + 2, before[1] + 2, before[2] + 2)
+    # Without a checked file waiting there is nothing to confirm.
+    assert client.post(confirm, {"token": "unknown"})["Location"] == address
 
 
 def test_page_shows_problems_and_offers_no_save(area, client):
@@ -264,10 +269,12 @@ def test_another_partnerships_preview_cannot_be_confirmed(area, other_area, clie
 
     MembershipFactory(partnership=other_area.partnership, user=admin, role=Role.ADMIN)
     before = counts()
+    token = client.session["directory_import"]["token"]
     response = client.post(
         reverse(
             "partnership:directory_import_confirm", kwargs={"slug": other_area.partnership.slug}
-        )
+        ),
+        {"token": token},
     )
     assert response.status_code == 302
     assert counts() == before
