@@ -23,9 +23,10 @@ from .filters import date_boxes, parse_filters, period_choices
 # The dashboard's heat map: the worst organisations, each with its worst services; the
 # heat map page has every service, a page of organisations at a time.
 HEAT_ORGANISATIONS = 5
-HEAT_SERVICES = 10
+HEAT_SERVICES = 6
 HEAT_PAGE_ORGANISATIONS = 10
 UNAUDITED_PAGE = 100
+SERVICE_OPTIONS = 60
 
 
 def _filters(request):
@@ -42,7 +43,21 @@ def _filter_context(request, filters):
     if filters.service_ids is not None:
         services = services.filter(pk__in=filters.service_ids)
         organisations = organisations.filter(services__in=filters.service_ids).distinct()
-    # Plain tuples: a partnership may have hundreds of services in this list.
+    # A partnership may have hundreds of services: past SERVICE_OPTIONS the list holds the
+    # chosen organisation's services only, so the page does not grow with the directory.
+    chosen = filters.organisation.pk if filters.organisation else None
+    if chosen is None and filters.service:
+        chosen = filters.service.organisation_id
+    if chosen:
+        services = services.filter(organisation_id=chosen)
+    options = list(
+        services.order_by("organisation__name", "name").values_list(
+            "pk", "organisation__name", "name"
+        )[: SERVICE_OPTIONS + 1]
+    )
+    services_cut = len(options) > SERVICE_OPTIONS
+    if services_cut:
+        options = []
     return {
         "filters": filters,
         "from_boxes": date_boxes(request.GET, filters, "from"),
@@ -50,9 +65,8 @@ def _filter_context(request, filters):
         "filter_errors": dict(filters.errors),
         "period_choices": period_choices(),
         "organisations": organisations.values_list("pk", "name"),
-        "services": services.order_by("organisation__name", "name").values_list(
-            "pk", "organisation__name", "name"
-        ),
+        "services": options,
+        "services_cut": services_cut,
         "selected_organisation": filters.organisation.pk if filters.organisation else None,
         "selected_service": filters.service.pk if filters.service else None,
         "sectors": Sector.choices,
