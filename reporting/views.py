@@ -4,12 +4,16 @@ Admins, commissioners and board members see the whole partnership; a service lea
 the same pages limited to their own services. Every figure comes from selectors.py.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from partnership.access import PORTFOLIO_VIEWERS, partnership_view
 from partnership.models import Organisation, Sector, SecurityEvent, Service
@@ -81,10 +85,31 @@ def dashboard(request):
     The figures are worked out in two parts, the period's and today's, each cached per
     partnership, scope, filters and day until something it counts changes (see
     reporting/cache.py), so a change to one year's audits keeps other periods' figures.
+    The figures' HTML is kept too, under a key made of both parts' keys.
     """
     filters = _filters(request)
     today = timezone.localdate()
-    period, now = _figures(request, filters, today)
+    seconds = cache_seconds()
+    figures = None
+    if seconds:
+        scope = f"{request.membership.role}:{filters.service_ids}"
+        keys = figure_keys(request.partnership, filters, today, scope)
+        html_key = "portfolio-html:" + hashlib.sha256("|".join(keys).encode()).hexdigest()
+        figures = cache.get(html_key)
+    if figures is None:
+        period, now = _figures(request, filters, today, keys if seconds else None)
+        figures = render_to_string(
+            "reporting/_figures.html",
+            _dashboard_context(request, filters, today, period, now),
+            request=request,
+        )
+        if seconds:
+            cache.set(html_key, figures, seconds)
+    context = {**_filter_context(request, filters), "figures": mark_safe(figures)}
+    return render(request, "reporting/dashboard.html", context)
+
+
+def _dashboard_context(request, filters, today, period, now):
     figures = combine(period, now, filters, today, _audit_url(request), full_heat_map=False)
     groups = figures.get("heat_map_groups", [])
     drill = reverse("reporting:heat_map", args=[request.partnership.slug])
@@ -100,18 +125,15 @@ def dashboard(request):
         heat_map_more=len(groups) > HEAT_ORGANISATIONS,
         heat_map_url=f"{drill}?{filters.query()}",
     )
-    context = {**_filter_context(request, filters), **figures}
-    return render(request, "reporting/dashboard.html", context)
+    return figures
 
 
-def _figures(request, filters, today):
+def _figures(request, filters, today, keys):
     """(period's figures, today's figures), from the cache where they are still current."""
     partnership = request.partnership
-    seconds = cache_seconds()
-    if not seconds:
+    if keys is None:
         return period_figures(partnership, filters, today), now_figures(partnership, filters, today)
-    scope = f"{request.membership.role}:{filters.service_ids}"
-    period_key, now_key = figure_keys(partnership, filters, today, scope)
+    period_key, now_key = keys
     found = cache.get_many([period_key, now_key])
     period = found.get(period_key)
     now = found.get(now_key)
@@ -121,20 +143,19 @@ def _figures(request, filters, today):
     if now is None:
         now = fresh[now_key] = now_figures(partnership, filters, today)
     if fresh:
-        cache.set_many(fresh, seconds)
+        cache.set_many(fresh, cache_seconds())
     return period, now
 
 
 def _figures_context(request, filters, today):
     """The figures the page shows for `filters`, worked out afresh (no cache)."""
     partnership = request.partnership
-    return combine(
-        period_figures(partnership, filters, today),
-        now_figures(partnership, filters, today),
+    return _dashboard_context(
+        request,
         filters,
         today,
-        _audit_url(request),
-        full_heat_map=False,
+        period_figures(partnership, filters, today),
+        now_figures(partnership, filters, today),
     )
 
 
