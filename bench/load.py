@@ -53,6 +53,9 @@ def build(url):
     """A new database with the demo data, the benchmark partnership and load accounts."""
     import django
 
+    # The same settings as the stack: the sessions made here must be valid there.
+    os.environ.update(STACK_ENV)
+
     if not os.environ.get("LOAD_REUSE"):
         from portfolio import fresh_database
 
@@ -88,7 +91,14 @@ def _session(user):
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    from django.utils.module_loading import import_string
+
+    # The backend a password sign-in records: the first that can load a user (not axes').
+    store[BACKEND_SESSION_KEY] = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if hasattr(import_string(path), "get_user")
+    )
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.set_expiry(6 * 60 * 60)
     store.create()
@@ -253,6 +263,10 @@ def run(users, env, folder):
     return stats, saves
 
 
+def _ms(value):
+    return str(round(float(value))) if value not in ("", "N/A") else "-"
+
+
 def report(users, stats, saves, saved, elapsed):
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     total = next(row for row in stats if row["Name"] == "Aggregated")
@@ -267,14 +281,14 @@ def report(users, stats, saves, saved, elapsed):
     )
     print(
         f"  {float(total['Requests/s']):.1f} requests/s; all requests median "
-        f"{total['Median Response Time']} ms, p95 {total['95%']} ms; journey errors {errors}; "
+        f"{_ms(total['Median Response Time'])} ms, p95 {total['95%']} ms; journey errors {errors}; "
         f"bad requests {sum(int(r['Request Count']) for r in bad)}, of which answered with "
         f"an error (5xx or wrong page) {bad_errors}"
     )
     print(f"  {'page':<40} {'requests':>9} {'median ms':>10} {'p95 ms':>8} {'errors':>7}")
     for row in sorted(journey, key=lambda r: r["Name"]):
         print(
-            f"  {row['Name']:<40} {row['Request Count']:>9} {row['Median Response Time']:>10} "
+            f"  {row['Name']:<40} {row['Request Count']:>9} {_ms(row['Median Response Time']):>10} "
             f"{row['95%']:>8} {row['Failure Count']:>7}"
         )
     print(
