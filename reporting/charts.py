@@ -191,6 +191,11 @@ class HeatGroup:
     room: int  # cells at Room for Improvement
     scored: int  # cells with a level
     not_audited: int  # services with no audit in the portfolio
+    rank_total: int = 0  # the sum of the levels given
+
+    @property
+    def mean_rank(self):
+        return self.rank_total / self.scored if self.scored else 0
 
     @property
     def services(self):
@@ -209,7 +214,8 @@ def _row_order(row):
 
 def heat_map_groups(rows):
     """The heat map's rows grouped by organisation, the worst organisation first (the
-    largest share of Room for Improvement, then the most services not audited), and
+    largest share of Room for Improvement, then the lowest levels, then the most services
+    not audited), and
     within each the worst service first."""
     groups = {}
     for row in rows:
@@ -222,12 +228,13 @@ def heat_map_groups(rows):
         ranks = [cell[0] for cell in row.cells if cell]
         group.room += ranks.count(1)
         group.scored += len(ranks)
+        group.rank_total += sum(ranks)
         group.not_audited += not row.audit_id
     for group in groups.values():
         group.rows.sort(key=_row_order)
     return sorted(
         groups.values(),
-        key=lambda g: (not g.scored, -g.room_share, -g.not_audited, g.organisation),
+        key=lambda g: (not g.scored, -g.room_share, g.mean_rank, -g.not_audited, g.organisation),
     )
 
 
