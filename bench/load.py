@@ -180,6 +180,18 @@ def saved_pages(draft_ids):
     return total["v"] or 0
 
 
+def settled(count):
+    """The count once the stack has finished what it was given (two equal readings)."""
+    last = count()
+    for _ in range(60):
+        time.sleep(2)
+        now = count()
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def start_stack(env):
     log = open(tempfile.gettempdir() + f"/load-stack-{PORT}.log", "w")
     web = subprocess.Popen(
@@ -247,8 +259,9 @@ def run(users, env, folder):
             "--csv",
             prefix,
             "--only-summary",
+            # Let every started step finish, so each save sent is counted or seen failing.
             "--stop-timeout",
-            "10",
+            "90",
             "--loglevel",
             "WARNING",
         ],
@@ -320,7 +333,7 @@ def main():
             before = saved_pages(data["draft_ids"])
             began = time.perf_counter()
             stats, saves = run(users, env, folder)
-            saved = saved_pages(data["draft_ids"]) - before
+            saved = settled(lambda: saved_pages(data["draft_ids"])) - before
             report(users, stats, saves, saved, time.perf_counter() - began)
     finally:
         stop(processes)

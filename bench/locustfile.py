@@ -175,8 +175,13 @@ class BoardMember(Member):
     @task(1)
     def expired_session(self):
         # A session that has ended: the page sends the person to sign in again.
-        cookies = {ACCOUNTS["session_cookie"]: "ended-session-that-no-longer-exists"}
-        self.bad("expired session", f"/{SLUG}/portfolio/", ok=(302,), cookies=cookies)
+        kept = self.client.cookies
+        self.client.cookies = type(kept)()
+        self.client.cookies.set(ACCOUNTS["session_cookie"], "ended-session-that-no-longer-exists")
+        try:
+            self.bad("expired session", f"/{SLUG}/portfolio/", ok=(302,))
+        finally:
+            self.client.cookies = kept
 
 
 class SigningIn(HttpUser):

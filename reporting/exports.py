@@ -75,9 +75,11 @@ def _chunks(rows):
 
 def _levels(batch):
     levels = defaultdict(dict)
-    for audit_id, number, name in PrincipleAssessment.objects.filter(
-        audit_id__in=[row[0] for row in batch]
-    ).values_list("audit_id", "principle__number", "level__name"):
+    for audit_id, number, name in (
+        PrincipleAssessment.objects.filter(audit_id__in=[row[0] for row in batch])
+        .order_by()
+        .values_list("audit_id", "principle__number", "level__name")
+    ):
         levels[audit_id][number] = name or ""
     return levels
 
