@@ -5,7 +5,11 @@ colour-blind-safe diverging palette, and every bar carries its number as text, s
 reading depends on colour alone.
 """
 
+from dataclasses import dataclass
+from html import escape
+
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 LEVELS = [
     (1, "Room for Improvement", "#f4a582", "#0b0c0c"),
@@ -145,10 +149,6 @@ def trend_lines(trend, *, title):
 def heat_map_body(rows, audit_url):
     """The heat map's table body. Built here rather than in a template loop because a
     partnership may have hundreds of services; `audit_url(pk)` gives each audit's page."""
-    from html import escape
-
-    from django.utils.safestring import mark_safe
-
     parts = []
     organisation = None
     for row in rows:
@@ -178,4 +178,128 @@ def heat_map_body(rows, audit_url):
             f'app-heat-map__service">{service}{date}</th>{cells}</tr>'
         )
     # Every value above was escaped as it was placed.
+    return mark_safe("".join(parts))
+
+
+@dataclass
+class HeatGroup:
+    """One organisation's services in the heat map, with what puts it near the top."""
+
+    organisation: str
+    organisation_id: int
+    rows: list
+    room: int  # cells at Room for Improvement
+    scored: int  # cells with a level
+    not_audited: int  # services with no audit in the portfolio
+    rank_total: int = 0  # the sum of the levels given
+
+    @property
+    def mean_rank(self):
+        return self.rank_total / self.scored if self.scored else 0
+
+    @property
+    def services(self):
+        return len(self.rows)
+
+    @property
+    def room_share(self):
+        return self.room / self.scored if self.scored else 0
+
+
+def _row_order(row):
+    ranks = [cell[0] for cell in row.cells if cell]
+    # Most Room for Improvement first, then the lowest levels; services not audited last.
+    return (not ranks, -ranks.count(1), sum(ranks) / len(ranks) if ranks else 0, row.service)
+
+
+def heat_map_groups(rows):
+    """The heat map's rows grouped by organisation, the worst organisation first (the
+    largest share of Room for Improvement, then the lowest levels, then the most services
+    not audited), and
+    within each the worst service first."""
+    groups = {}
+    for row in rows:
+        group = groups.get(row.organisation_id)
+        if group is None:
+            group = groups[row.organisation_id] = HeatGroup(
+                row.organisation, row.organisation_id, [], 0, 0, 0
+            )
+        group.rows.append(row)
+        ranks = [cell[0] for cell in row.cells if cell]
+        group.room += ranks.count(1)
+        group.scored += len(ranks)
+        group.rank_total += sum(ranks)
+        group.not_audited += not row.audit_id
+    for group in groups.values():
+        group.rows.sort(key=_row_order)
+    return sorted(
+        groups.values(),
+        key=lambda g: (not g.scored, -g.room_share, g.mean_rank, -g.not_audited, g.organisation),
+    )
+
+
+def _heat_row(row, audit_url):
+    service = escape(row.service)
+    date = f'<br><span class="govuk-body-s">{row.audit_date:%b %Y}</span>' if row.audit_date else ""
+    url = escape(audit_url(row.audit_id)) if row.audit_id else ""
+    cells = "".join(
+        f'<td class="govuk-table__cell app-level-{cell[0]}"><a class="app-heat-map__link" '
+        f'href="{url}">{cell[1]}<span class="govuk-visually-hidden">: {service}, principle '
+        f"{number}</span></a></td>"
+        if cell
+        else '<td class="govuk-table__cell app-level-none">Not audited</td>'
+        for number, cell in enumerate(row.cells, start=1)
+    )
+    return (
+        '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header '
+        f'app-heat-map__service">{service}{date}</th>{cells}</tr>'
+    )
+
+
+HEAT_HEAD = (
+    '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+    '<th scope="col" class="govuk-table__header">Service</th>'
+    + "".join(
+        f'<th scope="col" class="govuk-table__header">Principle {n}</th>' for n in range(1, 7)
+    )
+    + "</tr></thead>"
+)
+
+
+def heat_map_groups_html(groups, audit_url, *, services_shown=None, open_first=3, more_url=None):
+    """Each organisation as a details element holding its own table, the first few open.
+
+    `services_shown` caps the rows of each organisation, with a link (from
+    `more_url(group)`) to all of them, so the page stays the same size however many
+    services an organisation has. Built here rather than in a template loop: every value
+    is escaped as it is placed.
+    """
+    parts = []
+    for index, group in enumerate(groups):
+        name = escape(group.organisation)
+        summary = [f"{group.services} service{'s' if group.services != 1 else ''}"]
+        if group.scored:
+            summary.append(f"{round(100 * group.room_share)}% of levels Room for Improvement")
+        if group.not_audited:
+            summary.append(f"{group.not_audited} not audited")
+        rows = group.rows if services_shown is None else group.rows[:services_shown]
+        body = "".join(_heat_row(row, audit_url) for row in rows)
+        more = ""
+        if len(rows) < group.services and more_url:
+            more = (
+                f'<p class="govuk-body"><a class="govuk-link" href="{escape(more_url(group))}">'
+                f"Show all {group.services} services of {name}</a></p>"
+            )
+        parts.append(
+            f'<details class="govuk-details app-heat-map__organisation"'
+            f"{' open' if index < open_first else ''}>"
+            '<summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
+            f'{name}</span> <span class="govuk-body-s">({", ".join(summary)})</span>'
+            '</summary><div class="govuk-details__text">'
+            f'<div class="app-table-scroll" role="region" aria-label="Heat map: {name}" '
+            'tabindex="0"><table class="govuk-table app-heat-map">'
+            '<caption class="govuk-table__caption govuk-visually-hidden">Level of each '
+            f"principle in the latest audit of each service of {name}</caption>{HEAT_HEAD}"
+            f'<tbody class="govuk-table__body">{body}</tbody></table></div>{more}</div></details>'
+        )
     return mark_safe("".join(parts))

@@ -1,6 +1,7 @@
 """CSV and XLSX exports of the filtered portfolio.
 
-Rows are read with iterator() in chunks and written as they come: the CSV streams to the
+Rows are read as plain tuples (values_list, never model instances) with iterator() in
+chunks and written as they come: the CSV streams to the
 client, the XLSX is written in openpyxl's write-only mode to a temporary file, so a very
 large portfolio never sits in memory whole.
 """
@@ -13,7 +14,9 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from audits.models import Action, PrincipleAssessment
+from audits.models import Action, Audit, PrincipleAssessment
+from partnership.models import Sector
+from partnership.participation import FAMILY_STAGE_FIELDS, CycleStage, LadderLevel
 from partnership.spreadsheets import safe_row
 
 from . import selectors
@@ -41,23 +44,37 @@ AUDIT_COLUMNS = [
 ]
 ACTION_COLUMNS = ["Audit id", "Project", "Service", "Action", "Who", "By when", "Done"]
 CHUNK = 2000
+DONE = Action.Status.DONE
 
 
 def _audits(partnership, filters):
-    return (
-        selectors.portfolio(partnership, filters)
-        .select_related("project__service__organisation", "outcome")
-        .order_by(
-            "project__service__organisation__name", "project__service__name", "project__title"
-        )
+    return selectors.portfolio(partnership, filters).order_by(
+        "project__service__organisation__name", "project__service__name", "project__title"
     )
 
 
-def _chunks(queryset):
-    """Audits in chunks, each with its six levels fetched in one query."""
+AUDIT_FIELDS = (
+    "pk",
+    "project__title",
+    "project__service__name",
+    "project__service__organisation__name",
+    "project__service__organisation__sector",
+    "audit_date",
+    "status",
+    "outcome__name",
+    "review_date",
+    "project__ladder_aim",
+    "ladder_reached",
+    "project__cycle_stage",
+    *(f"project__{name}" for name in FAMILY_STAGE_FIELDS.values()),
+)
+
+
+def _chunks(rows):
+    """Rows in chunks, each with its six levels fetched in one query."""
     batch = []
-    for audit in queryset.iterator(chunk_size=CHUNK):
-        batch.append(audit)
+    for row in rows:
+        batch.append(row)
         if len(batch) == CHUNK:
             yield batch, _levels(batch)
             batch = []
@@ -67,51 +84,67 @@ def _chunks(queryset):
 
 def _levels(batch):
     levels = defaultdict(dict)
-    for audit_id, number, name in PrincipleAssessment.objects.filter(
-        audit_id__in=[a.pk for a in batch]
-    ).values_list("audit_id", "principle__number", "level__name"):
+    for audit_id, number, name in (
+        PrincipleAssessment.objects.filter(audit_id__in=[row[0] for row in batch])
+        .order_by()
+        .values_list("audit_id", "principle__number", "level__name")
+    ):
         levels[audit_id][number] = name or ""
     return levels
 
 
 def audit_rows(partnership, filters):
-    for batch, levels in _chunks(_audits(partnership, filters)):
-        for audit in batch:
-            service = audit.project.service
+    """One list per portfolio audit, read as plain rows (no model instances), a chunk at a
+    time, so memory stays the same however many audits there are."""
+    sectors = dict(Sector.choices)
+    statuses = dict(Audit.Status.choices)
+    rungs = dict(LadderLevel.choices)
+    stages = dict(CycleStage.choices)
+    rows = _audits(partnership, filters).values_list(*AUDIT_FIELDS).iterator(chunk_size=CHUNK)
+    for batch, levels in _chunks(rows):
+        for row in batch:
+            pk, title, service, organisation, sector, date, status, outcome, review = row[:9]
+            aim, reached, cycle = row[9:12]
+            involved = [s for s, flag in zip(FAMILY_STAGE_FIELDS, row[12:], strict=True) if flag]
+            by_number = levels[pk]
             yield [
-                audit.pk,
-                audit.project.title,
-                service.name,
-                service.organisation.name,
-                service.organisation.get_sector_display(),
-                audit.audit_date,
-                audit.get_status_display(),
-                *[levels[audit.pk].get(n, "") for n in range(1, 7)],
-                audit.outcome.name if audit.outcome else "",
-                audit.review_date,
-                audit.project.get_ladder_aim_display(),
-                audit.get_ladder_reached_display(),
-                audit.project.get_cycle_stage_display(),
-                "; ".join(stage.label for stage in audit.project.family_stages),
+                pk,
+                title,
+                service,
+                organisation,
+                sectors.get(sector, sector),
+                date,
+                statuses.get(status, status),
+                *[by_number.get(n, "") for n in range(1, 7)],
+                outcome or "",
+                review,
+                rungs.get(aim, ""),
+                rungs.get(reached, ""),
+                stages.get(cycle, ""),
+                "; ".join(s.label for s in involved),
             ]
 
 
 def action_rows(partnership, filters):
     actions = (
-        Action.objects.filter(audit__in=_audits(partnership, filters).values("pk"))
-        .select_related("audit__project__service")
+        # The partnership again, though the portfolio implies it, so PostgreSQL starts
+        # from this partnership's actions.
+        Action.objects.filter(
+            audit__partnership=partnership, audit__in=_audits(partnership, filters).values("pk")
+        )
         .order_by("audit__project__title", "audit_id", "position", "pk")
+        .values_list(
+            "audit_id",
+            "audit__project__title",
+            "audit__project__service__name",
+            "what",
+            "who",
+            "due_date",
+            "status",
+        )
     )
-    for action in actions.iterator(chunk_size=CHUNK):
-        yield [
-            action.audit_id,
-            action.audit.project.title,
-            action.audit.project.service.name,
-            action.what,
-            action.who,
-            action.due_date,
-            "Yes" if action.done else "No",
-        ]
+    for audit_id, title, service, what, who, due, status in actions.iterator(chunk_size=CHUNK):
+        yield [audit_id, title, service, what, who, due, "Yes" if status == DONE else "No"]
 
 
 class _Echo:

@@ -47,6 +47,17 @@ class PortfolioFilters:
         params.update({k: v for k, v in extra.items() if v not in ("", None)})
         return urlencode(params)
 
+    def scope_query(self):
+        """The query of the filters that choose which services count, not which dates or
+        outcomes: today's figures read only these."""
+        return urlencode(
+            {
+                k: v
+                for k, v in self.raw.items()
+                if k in ("organisation", "sector", "service") and v not in ("", None)
+            }
+        )
+
 
 def financial_year(today=None):
     today = today or timezone.localdate()

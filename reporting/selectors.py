@@ -9,8 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import ExtractYear, RowNumber
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear, Lead, RowNumber
 from django.utils import timezone
 
 from audits.models import Action, Audit, PrincipleAssessment
@@ -52,13 +54,17 @@ def scoped_audits(partnership, filters):
 
 def _latest_per_project(audits):
     """The newest of `audits` for each project, ranked in one pass with a window function."""
-    ranked = audits.annotate(
-        newest=Window(
-            RowNumber(),
-            partition_by=[F("project_id")],
-            order_by=[F("audit_date").desc(), F("pk").desc()],
+    ranked = (
+        audits.order_by()
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("project_id")],
+                order_by=[F("audit_date").desc(), F("pk").desc()],
+            )
         )
-    ).filter(newest=1)
+        .filter(newest=1)
+    )
     return Audit.objects.filter(pk__in=Subquery(ranked.values("pk")))
 
 
@@ -102,14 +108,28 @@ def portfolio_ids(partnership, filters):
     return [row[0] for row in portfolio_rows(partnership, filters)]
 
 
+def _ids(ids):
+    """`ids` for an `__in` lookup. On PostgreSQL one array parameter: Django prepares each
+    of thousands of separate parameters in Python, which cost more than the query."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return ids
+
+
 def portfolio_levels(partnership, filters):
     """{audit id: {principle number: level rank}} for the portfolio, in one query."""
 
     def compute():
         levels = defaultdict(dict)
-        rows = PrincipleAssessment.objects.filter(
-            audit_id__in=portfolio_ids(partnership, filters), level__isnull=False
-        ).values_list("audit_id", "principle__number", "level__rank")
+        # The ids themselves, not the portfolio's SQL: PostgreSQL cannot estimate how many
+        # audits the window function keeps, and plans a join of thousands as one of a few.
+        rows = (
+            PrincipleAssessment.objects.filter(
+                audit_id__in=_ids(portfolio_ids(partnership, filters)), level__isnull=False
+            )
+            .order_by()  # the model's ordering would sort 18,000 rows for nothing
+            .values_list("audit_id", "principle__number", "level__rank")
+        )
         for audit_id, number, rank in rows:
             levels[audit_id][number] = rank
         return levels
@@ -149,11 +169,51 @@ def reviews_overdue(partnership, filters, today=None):
     busy = Audit.objects.filter(
         partnership=partnership, project=OuterRef("project"), status__in=IN_PROGRESS
     )
-    return (
-        latest_accepted(partnership, filters)
-        .filter(review_date__lt=today)
-        .exclude(Q(project__in=Subquery(busy.values("project"))))
+    return latest_accepted(partnership, filters).filter(review_date__lt=today).filter(~Exists(busy))
+
+
+def review_dates(partnership, filters, today=None):
+    """(audit id, review date, project busy) of each project's latest accepted audit: one
+    query for the overdue count and both review lists of the dashboard."""
+    busy = Audit.objects.filter(
+        partnership=partnership, project=OuterRef("project"), status__in=IN_PROGRESS
     )
+    return _cached(
+        filters,
+        ("review-dates", partnership.pk),
+        lambda: list(
+            latest_accepted(partnership, filters)
+            .filter(review_date__isnull=False)
+            .annotate(busy=Exists(busy))
+            .values_list("pk", "review_date", "busy")
+        ),
+    )
+
+
+def _reviews_by_date(partnership, filters, wanted, limit):
+    """The first `limit` of the latest accepted audits whose (review date, busy) is
+    `wanted`, soonest first, and how many there are."""
+    rows = sorted(
+        (date, pk) for pk, date, busy in review_dates(partnership, filters) if wanted(date, busy)
+    )
+    ids = [pk for _, pk in rows[:limit]]
+    audits = Audit.objects.filter(pk__in=ids).select_related("project__service")
+    return sorted(audits, key=lambda a: (a.review_date, a.pk)), len(rows)
+
+
+def overdue_review_list(partnership, filters, limit=20, today=None):
+    """(the first `limit` overdue reviews, how many are overdue): as reviews_overdue()."""
+    today = today or timezone.localdate()
+    return _reviews_by_date(
+        partnership, filters, lambda date, busy: date < today and not busy, limit
+    )
+
+
+def due_review_list(partnership, filters, days=60, limit=20, today=None):
+    """(the first `limit` reviews due in `days`, how many are due): as reviews_due()."""
+    today = today or timezone.localdate()
+    end = today + timedelta(days=days)
+    return _reviews_by_date(partnership, filters, lambda date, busy: today <= date <= end, limit)
 
 
 def reviews_due(partnership, filters, days=60, today=None):
@@ -166,18 +226,35 @@ def reviews_due(partnership, filters, days=60, today=None):
 def actions_overdue(partnership, filters, today=None):
     today = today or timezone.localdate()
     # The same rule as the Actions page: not started or in progress, due before today.
-    return Action.objects.filter(audit_id__in=portfolio_ids(partnership, filters)).overdue(today)
+    return Action.objects.filter(audit_id__in=_ids(portfolio_ids(partnership, filters))).overdue(
+        today
+    )
 
 
-def headline(partnership, filters, today=None):
-    """The headline figures: a fixed handful of queries."""
+def headline_in_period(partnership, filters, today=None):
+    """The headline figures that depend on the period: the portfolio, its outcomes, the
+    audits accepted in the period and the portfolio's overdue actions."""
     today = today or timezone.localdate()
-    projects = _scoped(Project.objects.filter(partnership=partnership, active=True), filters)
     rows = portfolio_rows(partnership, filters)
     outcome_counts = defaultdict(int)
     for row in rows:
         outcome_counts[row[4]] += 1
-    services = _services(partnership, filters)
+    return {
+        "audited_projects": len(rows),
+        "accepted": _in_period(
+            scoped_audits(partnership, filters).filter(status=ACCEPTED), filters
+        ).count(),
+        "actions_overdue": len(overdue_action_ids(partnership, filters, today)),
+        "outcomes": [
+            (rank, OUTCOME_NAMES[rank], outcome_counts.get(rank, 0)) for rank in (1, 2, 3)
+        ],
+    }
+
+
+def headline_now(partnership, filters, today=None):
+    """The headline figures of today, whatever the period: a handful of queries."""
+    today = today or timezone.localdate()
+    projects = _scoped(Project.objects.filter(partnership=partnership, active=True), filters)
     audited_services = (
         scoped_audits(partnership, filters)
         .filter(status=ACCEPTED, audit_date__gte=today - timedelta(days=365))
@@ -185,18 +262,21 @@ def headline(partnership, filters, today=None):
         .distinct()
         .count()
     )
+    return {
+        "projects": projects.count(),
+        "awaiting_review": scoped_audits(partnership, filters).filter(status=SUBMITTED).count(),
+        "services": _services(partnership, filters).count(),
+        "services_audited_12m": audited_services,
+        "reviews_overdue": overdue_review_list(partnership, filters, 0, today)[1],
+    }
+
+
+def headline(partnership, filters, today=None):
+    """The headline figures: a fixed handful of queries."""
+    today = today or timezone.localdate()
     return Headline(
-        projects=projects.count(),
-        audited_projects=len(rows),
-        accepted=_in_period(
-            scoped_audits(partnership, filters).filter(status=ACCEPTED), filters
-        ).count(),
-        awaiting_review=scoped_audits(partnership, filters).filter(status=SUBMITTED).count(),
-        services=services.count(),
-        services_audited_12m=audited_services,
-        reviews_overdue=reviews_overdue(partnership, filters, today).count(),
-        actions_overdue=actions_overdue(partnership, filters, today).count(),
-        outcomes=[(rank, OUTCOME_NAMES[rank], outcome_counts.get(rank, 0)) for rank in (1, 2, 3)],
+        **headline_in_period(partnership, filters, today),
+        **headline_now(partnership, filters, today),
     )
 
 
@@ -217,6 +297,7 @@ def _services(partnership, filters):
 class HeatRow:
     organisation: str
     service: str
+    organisation_id: int
     service_id: int
     audit_id: int | None
     audit_date: object
@@ -228,7 +309,7 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
     services = list(
         _services(partnership, filters)
         .order_by("organisation__name", "name")
-        .values_list("pk", "name", "organisation__name")
+        .values_list("pk", "name", "organisation__name", "organisation_id")
     )
     latest_by_service = {}
     # Newest first, so the first row seen for a service is its latest audit.
@@ -238,7 +319,7 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
         latest_by_service.setdefault(service_id, {"pk": pk, "audit_date": audit_date})
     levels = portfolio_levels(partnership, filters)
     rows = []
-    for service_id, service_name, organisation_name in services:
+    for service_id, service_name, organisation_name, organisation_id in services:
         latest = latest_by_service.get(service_id)
         cells = []
         for number in principle_numbers:
@@ -248,6 +329,7 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
             HeatRow(
                 organisation=organisation_name,
                 service=service_name,
+                organisation_id=organisation_id,
                 service_id=service_id,
                 audit_id=latest["pk"] if latest else None,
                 audit_date=latest["audit_date"] if latest else None,
@@ -257,26 +339,44 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
     return rows
 
 
+def _profile_counts(partnership, filters):
+    """{sector: {principle number: {level rank: audits}}} for the portfolio, from the
+    portfolio's rows and levels that the heat map reads too."""
+
+    def compute():
+        levels = portfolio_levels(partnership, filters)
+        counts = defaultdict(dict)
+        for pk, _, sector, _, _ in portfolio_rows(partnership, filters):
+            by_number = counts[sector]
+            for number, rank in levels.get(pk, {}).items():
+                by_number.setdefault(number, {1: 0, 2: 0, 3: 0})[rank] += 1
+        return counts
+
+    return _cached(filters, ("profile", partnership.pk), compute)
+
+
 def principle_profile(partnership, filters):
     """For each principle number, how many portfolio audits are at each level."""
     counts = {number: {1: 0, 2: 0, 3: 0} for number in range(1, 7)}
-    for by_number in portfolio_levels(partnership, filters).values():
-        for number, rank in by_number.items():
-            counts.setdefault(number, {1: 0, 2: 0, 3: 0})[rank] += 1
+    for by_number in _profile_counts(partnership, filters).values():
+        for number, by_rank in by_number.items():
+            total = counts.setdefault(number, {1: 0, 2: 0, 3: 0})
+            for rank, n in by_rank.items():
+                total[rank] += n
     return counts
 
 
 def profile_by_sector(partnership, filters):
     """The same split by the organisation's sector: where tailored support is aimed."""
-    levels = portfolio_levels(partnership, filters)
-    counts = defaultdict(lambda: {number: {1: 0, 2: 0, 3: 0} for number in range(1, 7)})
-    for pk, _, sector, _, _ in portfolio_rows(partnership, filters):
-        for number, rank in levels.get(pk, {}).items():
-            counts[sector].setdefault(number, {1: 0, 2: 0, 3: 0})[rank] += 1
+    counts = _profile_counts(partnership, filters)
     labels = dict(Sector.choices)
-    return [
-        (sector, labels[sector], counts[sector]) for sector in Sector.values if sector in counts
-    ]
+    result = []
+    for sector in Sector.values:
+        if sector in counts:
+            by_number = {number: {1: 0, 2: 0, 3: 0} for number in range(1, 7)}
+            by_number.update(counts[sector])
+            result.append((sector, labels[sector], by_number))
+    return result
 
 
 def _accepted_assessments(partnership, filters):
@@ -321,29 +421,32 @@ class Movement:
 def movement(partnership, filters):
     """Projects audited (accepted) more than once: did the last audit move up, stay or move down?
 
-    Compares the sum of principle levels of each project's last two accepted audits.
+    Compares the sum of principle levels of each project's last two accepted audits. The
+    database ranks each project's audits and pairs the latest with the one before, so only
+    one row per re-audited project comes back.
     """
+    newest_first = [F("audit__audit_date").desc(), F("audit_id").desc()]
     scored = (
         _accepted_assessments(partnership, filters)
-        .values_list("audit_id", "audit__project_id", "audit__audit_date")
+        .values("audit_id", "audit__project_id", "audit__audit_date")
         .annotate(score=Sum("level__rank"))
+        .annotate(
+            newest=Window(
+                RowNumber(), partition_by=[F("audit__project_id")], order_by=newest_first
+            ),
+            before=Window(
+                Lead("score"), partition_by=[F("audit__project_id")], order_by=newest_first
+            ),
+        )
         .order_by()
     )
-    scores = {}
-    by_project = defaultdict(list)
-    for audit_id, project_id, audit_date, score in scored:
-        scores[audit_id] = score
-        by_project[project_id].append((audit_date, audit_id))
+    pairs = scored.filter(newest=1, before__isnull=False).values_list("audit_id", "score", "before")
     result = Movement(0, 0, 0, [], [], [])
-    for dated in by_project.values():
-        if len(dated) < 2:
-            continue
-        dated.sort(reverse=True)
-        latest, before = dated[0][1], dated[1][1]
-        if scores[latest] > scores[before]:
+    for latest, score, before in pairs:
+        if score > before:
             result.up += 1
             result.up_ids.append(latest)
-        elif scores[latest] < scores[before]:
+        elif score < before:
             result.down += 1
             result.down_ids.append(latest)
         else:
@@ -361,13 +464,23 @@ def waiting_longest(partnership, filters, limit=10):
     )
 
 
+def overdue_action_ids(partnership, filters, today=None):
+    """The ids of every overdue action of the portfolio, soonest due first: one query for
+    both the count and the list, shared by the request."""
+    return _cached(
+        filters,
+        ("overdue-actions", partnership.pk, today),
+        lambda: list(
+            actions_overdue(partnership, filters, today)
+            .order_by("due_date", "pk")
+            .values_list("pk", flat=True)
+        ),
+    )
+
+
 def overdue_action_list(partnership, filters, limit=20, today=None):
     # Pick the ids first without joins, then load just those rows with their audit.
-    ids = list(
-        actions_overdue(partnership, filters, today)
-        .order_by("due_date", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = overdue_action_ids(partnership, filters, today)[:limit]
     return (
         Action.objects.filter(pk__in=ids)
         .select_related("audit__project__service")
@@ -386,7 +499,7 @@ def unaudited_services(partnership, filters, today=None):
     )
     return (
         _services(partnership, filters)
-        .exclude(pk__in=Subquery(recent.values("project__service")))
+        .filter(~Exists(recent))
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )

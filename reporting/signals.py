@@ -1,36 +1,74 @@
-"""Move a partnership's portfolio stamp on whenever something the portfolio shows changes.
+"""Move a partnership's portfolio stamps on whenever something the portfolio shows changes.
 
 Connected here, in the app that reads the figures, so that the apps below it need not
-know the portfolio exists.
+know the portfolio exists. Which stamp each change moves is described in cache.py.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 
 from audits.models import Action, Audit, PrincipleAssessment
 from partnership.models import Organisation, Project, Service
 
-from .cache import bump_portfolio_version
+from .cache import ANY_YEAR, DIRECTORY, NOW, bump, year_name
+
+COUNTED = (Audit.Status.SUBMITTED, Audit.Status.ACCEPTED)
 
 
-def _bump_later(partnership_id):
-    if partnership_id:
-        transaction.on_commit(lambda: bump_portfolio_version(partnership_id))
+def _bump_later(partnership_id, names):
+    if partnership_id and names:
+        transaction.on_commit(lambda: bump(partnership_id, sorted(names)))
 
 
-def _direct(sender, instance, **kwargs):
-    _bump_later(instance.partnership_id)
+def _years(*dates):
+    names = {year_name(d.year) for d in dates if d}
+    return names | {ANY_YEAR} if names else {ANY_YEAR}
+
+
+def _directory(sender, instance, **kwargs):
+    _bump_later(instance.partnership_id, {DIRECTORY})
+
+
+def _remember(sender, instance, **kwargs):
+    # What the audit was when read, so a save can tell what it changed. Read from the
+    # instance's own fields: a deferred field must not cost a query per audit loaded.
+    fields = instance.__dict__
+    instance._portfolio_was = (fields.get("status"), fields.get("audit_date"))
+
+
+def _audit_changed(sender, instance, created=False, **kwargs):
+    deleted = kwargs.get("signal") is post_delete
+    status_was, date_was = getattr(instance, "_portfolio_was", (None, None))
+    counted = instance.status in COUNTED or status_was in COUNTED
+    names = set()
+    if counted:
+        names |= _years(instance.audit_date, date_was) | {NOW}
+    elif created or deleted or status_was != instance.status:
+        names.add(NOW)
+    _bump_later(instance.partnership_id, names)
+    instance._portfolio_was = (instance.status, instance.audit_date)
 
 
 def _through_audit(sender, instance, **kwargs):
-    audit = Audit.objects.filter(pk=instance.audit_id).values_list("partnership_id", flat=True)
-    _bump_later(next(iter(audit), None))
+    audit = (
+        Audit.objects.filter(pk=instance.audit_id)
+        .values_list("partnership_id", "status", "audit_date")
+        .first()
+    )
+    # A draft's levels and actions are not counted anywhere: nothing cached changes.
+    if audit and audit[1] in COUNTED:
+        _bump_later(audit[0], _years(audit[2]))
 
 
 def connect():
-    for model in (Audit, Organisation, Service, Project):
-        post_save.connect(_direct, sender=model, dispatch_uid=f"portfolio-{model.__name__}-save")
-        post_delete.connect(_direct, sender=model, dispatch_uid=f"portfolio-{model.__name__}-del")
+    for model in (Organisation, Service, Project):
+        post_save.connect(_directory, sender=model, dispatch_uid=f"portfolio-{model.__name__}-save")
+        post_delete.connect(
+            _directory, sender=model, dispatch_uid=f"portfolio-{model.__name__}-del"
+        )
+    post_init.connect(_remember, sender=Audit, dispatch_uid="portfolio-Audit-init")
+    post_save.connect(_audit_changed, sender=Audit, dispatch_uid="portfolio-Audit-save")
+    post_delete.connect(_audit_changed, sender=Audit, dispatch_uid="portfolio-Audit-del")
     for model in (PrincipleAssessment, Action):
         post_save.connect(
             _through_audit, sender=model, dispatch_uid=f"portfolio-{model.__name__}-save"

@@ -59,6 +59,8 @@ PARTNERSHIP_PAGES = {
     "audits:review_list",
     "reporting:dashboard",
     "reporting:drill_down",
+    "reporting:heat_map",
+    "reporting:unaudited_services",
     "reporting:export_csv",
     "reporting:export_xlsx",
     "reporting:pack_list",

@@ -209,3 +209,49 @@ def test_a_custom_period_that_ends_before_it_starts_is_an_error(york, new_page, 
     expect(summary).to_be_focused()
     expect(page).to_have_title(re.compile("^Error: "))
     axe(page, "dashboard, custom period ending before it starts")
+
+
+def test_heat_map_of_many_organisations_worst_first_and_pages(york, new_page, axe):
+    """With more organisations than the dashboard shows, the worst come first, each opens
+    and closes, and "Show all" leads to the whole heat map a page at a time."""
+    area, _ = york
+    for n in range(6):
+        organisation = OrganisationFactory(partnership=area.partnership, name=f"Academy {n}")
+        for k in range(8):
+            service = ServiceFactory(organisation=organisation, name=f"Academy {n} service {k}")
+            if k == 0:
+                make_audit(area, ProjectFactory(service=service), 30, rank=1 + n % 3)
+    page = new_page()
+    sign_in(page, "commissioner@york.example")
+    page.goto(DASHBOARD)
+    groups = page.locator("details.app-heat-map__organisation")
+    expect(groups).to_have_count(5)
+    # Rated Room for Improvement throughout: first.
+    expect(groups.first.locator("summary")).to_contain_text("100% of levels Room for Improvement")
+    expect(groups.nth(3)).not_to_have_attribute("open", "")
+    groups.nth(3).locator("summary").click()
+    expect(groups.nth(3).locator(".app-heat-map")).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile(r"^Show all 8 services of Academy"))
+    ).not_to_have_count(0)
+    page.screenshot(path="/tmp/perf/dashboard-many.png", full_page=True)
+    axe(page, "dashboard, many organisations")
+
+    page.get_by_role(
+        "link", name="Show all 8 organisations and 51 services in the heat map"
+    ).click()
+    expect(
+        page.get_by_role("heading", name="Heat map: latest audit of each service")
+    ).to_be_visible()
+    expect(page.locator("details.app-heat-map__organisation")).to_have_count(8)
+    expect(heat_map_services(page)).to_have_count(51)
+    page.screenshot(path="/tmp/perf/heat-map-page.png", full_page=True)
+    axe(page, "heat map page")
+
+    page.goto("/york/portfolio/unaudited-services/")
+    expect(
+        page.get_by_role("heading", name="Services with no audited project in 12 months")
+    ).to_be_visible()
+    expect(page.get_by_text("Academy 0: Academy 0 service 1")).to_be_visible()
+    page.screenshot(path="/tmp/perf/unaudited.png", full_page=True)
+    axe(page, "services with no audited project")
