@@ -80,7 +80,9 @@ def test_empty_partnership_explains_what_to_do(new_page, axe):
     # With a filter that matches nothing, the page offers to clear it.
     page.get_by_label("Sector", exact=True).select_option(label="Health")
     page.get_by_role("button", name="Apply filters").click()
-    expect(page.get_by_text("for these filters")).to_be_visible()
+    expect(
+        page.get_by_text("appear once audits have been accepted for these filters")
+    ).to_be_visible()
     expect(page.get_by_role("link", name="Clear the filters")).to_be_visible()
     axe(page, "empty dashboard, filtered")
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from partnership.models import Role
@@ -101,8 +102,11 @@ def test_page_queries_do_not_grow_with_the_rubric(client_for, area, django_asser
 
 def test_page_is_printable(client_for, area):
     html = client_for(area, Role.ADMIN).get(current_url(area)).content.decode()
-    assert '<style media="print">' in html
-    assert "size: A4 landscape" in html
+    # The print rules are in a stylesheet of their own (no inline styles under the
+    # content security policy).
+    assert 'href="/static/css/rubric.css"' in html
+    rubric_css = (settings.BASE_DIR / "static" / "css" / "rubric.css").read_text()
+    assert "@media print" in rubric_css and "size: A4 landscape" in rubric_css
     assert 'class="govuk-table app-rubric__table"' in html
     assert '<th scope="row" class="govuk-table__header">' in html
 
