@@ -77,13 +77,12 @@ def build_partnership(
     audits_per_project=AUDITS_PER_PROJECT,
 ):
     """One partnership of the benchmark's shape, written with set-based SQL."""
-    cursor.execute(
-        "INSERT INTO partnership_partnership (name, slug, local_area, board_name, created_at, "
-        "accept_needs_another_person, mfa_required, contact_email, data_controller) "
-        "VALUES (%s, %s, %s, 'SEND Improvement Board', now(), true, 'none', '', '') RETURNING id",
-        [f"Bench {slug}", slug, slug],
-    )
-    partnership = cursor.fetchone()[0]
+    from partnership.models import Partnership
+
+    # Through the model, so that every setting a partnership has takes its default.
+    partnership = Partnership.objects.create(
+        name=f"Bench {slug}", slug=slug, local_area=slug, accept_needs_another_person=True
+    ).pk
     sectors = [
         "local_authority",
         "health",
