@@ -107,9 +107,11 @@ def build_partnership(
     )
     cursor.execute(
         "INSERT INTO partnership_project (partnership_id, service_id, title, description, status, "
-        "start_date, active, created_at) "
+        "start_date, active, created_at, ladder_aim, cycle_stage, "
+        "families_at_establish_partnerships, families_at_joint_understanding, "
+        "families_at_joint_planning, families_at_joint_delivery, families_at_joint_review) "
         "SELECT s.partnership_id, s.id, 'Project ' || g, 'Benchmark project', 'active', "
-        "current_date - 2000, true, now() "
+        "current_date - 2000, true, now(), '', '', false, false, false, false, false "
         "FROM partnership_service s, generate_series(1, %s) g WHERE s.partnership_id = %s",
         [projects_per_service, partnership],
     )
@@ -117,7 +119,7 @@ def build_partnership(
     cursor.execute(
         "INSERT INTO audits_audit (partnership_id, project_id, framework_id, status, audit_date, "
         "outcome_id, summary, review_date, signed_name, signed_designation, created_at, "
-        "updated_at, submitted_at, accepted_at, version) "
+        "updated_at, submitted_at, accepted_at, version, ladder_reached) "
         "SELECT p.partnership_id, p.id, %s, "
         "  CASE WHEN k = 3 AND p.id %% 10 = 0 THEN 'submitted' "
         "       WHEN k = 3 AND p.id %% 10 = 1 THEN 'draft' ELSE 'accepted' END, "
@@ -125,7 +127,7 @@ def build_partnership(
         "  (%s::bigint[])[1 + (p.id + k) %% 3], 'Benchmark audit', "
         "  current_date - ((3 - k) * 450 + (p.id * 7 + k) %% 400)::int + 365, '', '', "
         "  now(), now(), "
-        "  now(), now(), 1 "
+        "  now(), now(), 1, '' "
         "FROM partnership_project p, generate_series(0, %s) k WHERE p.partnership_id = %s",
         [framework_id, outcomes, audits_per_project - 1, partnership],
     )
