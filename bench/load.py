@@ -19,6 +19,7 @@ Sign-in rate limits are turned off for the run (DJANGO_DISABLE_RATE_LIMITS=1).
 import csv
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -238,6 +239,41 @@ def stop(processes):
             process.kill()
 
 
+def _cpu_seconds(process):
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def cpu_by_part(processes):
+    """CPU seconds used so far by each part of the stack: the web workers, the Celery
+    worker, PostgreSQL and Redis (Locust is counted apart, as the finished child)."""
+    import psutil
+
+    web, worker = (psutil.Process(p.pid) for p in processes)
+    parts = {
+        "web": [web, *web.children(recursive=True)],
+        "Celery": [worker, *worker.children(recursive=True)],
+        "PostgreSQL": [],
+        "Redis": [],
+    }
+    for process in psutil.process_iter(["name"]):
+        name = process.info["name"] or ""
+        if name.startswith("postgres"):
+            parts["PostgreSQL"].append(process)
+        elif name.startswith("redis-server"):
+            parts["Redis"].append(process)
+    totals = {}
+    for part, members in parts.items():
+        total = 0.0
+        for process in members:
+            try:
+                total += _cpu_seconds(process)
+            except psutil.Error:
+                pass
+        totals[part] = total
+    return totals
+
+
 def run(users, env, folder):
     prefix = f"{folder}/u{users}"
     saves_file = f"{folder}/saves-{users}.json"
@@ -280,7 +316,7 @@ def _ms(value):
     return str(round(float(value))) if value not in ("", "N/A") else "-"
 
 
-def report(users, stats, saves, saved, elapsed):
+def report(users, stats, saves, saved, elapsed, cpu):
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     total = next(row for row in stats if row["Name"] == "Aggregated")
     journey = [row for row in stats if row["Name"] != "Aggregated"]
@@ -297,6 +333,11 @@ def report(users, stats, saves, saved, elapsed):
         f"{_ms(total['Median Response Time'])} ms, p95 {total['95%']} ms; journey errors {errors}; "
         f"bad requests {sum(int(r['Request Count']) for r in bad)}, of which answered with "
         f"an error (5xx or wrong page) {bad_errors}"
+    )
+    print(
+        "  CPU seconds used: "
+        + ", ".join(f"{part} {seconds:.0f}" for part, seconds in cpu.items())
+        + f" (of {elapsed * os.cpu_count():.0f} on {os.cpu_count()} cores)"
     )
     print(f"  {'page':<40} {'requests':>9} {'median ms':>10} {'p95 ms':>8} {'errors':>7}")
     for row in sorted(journey, key=lambda r: r["Name"]):
@@ -332,9 +373,19 @@ def main():
         for users in USERS:
             before = saved_pages(data["draft_ids"])
             began = time.perf_counter()
+            cpu_before = cpu_by_part(processes)
+            locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             stats, saves = run(users, env, folder)
+            locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = {
+                part: seconds - cpu_before[part] for part, seconds in cpu_by_part(processes).items()
+            }
+            cpu["Locust"] = (locust_after.ru_utime + locust_after.ru_stime) - (
+                locust_before.ru_utime + locust_before.ru_stime
+            )
+            elapsed = time.perf_counter() - began
             saved = settled(lambda: saved_pages(data["draft_ids"])) - before
-            report(users, stats, saves, saved, time.perf_counter() - began)
+            report(users, stats, saves, saved, elapsed, cpu)
     finally:
         stop(processes)
 

@@ -4,12 +4,19 @@ Rows are read as plain tuples (values_list, never model instances) with iterator
 chunks and written as they come: the CSV streams to the
 client, the XLSX is written in openpyxl's write-only mode to a temporary file, so a very
 large portfolio never sits in memory whole.
+
+A finished XLSX is also kept in the cache under the dashboard's own keys (reporting/
+cache.py): board members download the same filters again and again before a meeting, and
+the workbook is the one export that costs real time to write. Any change the figures
+would see makes a new key, so a kept file is never out of date.
 """
 
 import csv
+import io
 import tempfile
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -45,6 +52,9 @@ AUDIT_COLUMNS = [
 ACTION_COLUMNS = ["Audit id", "Project", "Service", "Action", "Who", "By when", "Done"]
 CHUNK = 2000
 DONE = Action.Status.DONE
+# A workbook bigger than this is written afresh each time rather than kept in the cache.
+XLSX_KEEP_MAX_BYTES = 8 * 1024 * 1024
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _audits(partnership, filters):
@@ -170,7 +180,7 @@ def csv_response(partnership, filters):
     return response
 
 
-def xlsx_response(partnership, filters):
+def _write_xlsx(partnership, filters, handle):
     workbook = Workbook(write_only=True)
     audits_sheet = workbook.create_sheet("Audits")
     audits_sheet.append(AUDIT_COLUMNS)
@@ -180,12 +190,25 @@ def xlsx_response(partnership, filters):
     actions_sheet.append(ACTION_COLUMNS)
     for row in action_rows(partnership, filters):
         actions_sheet.append(safe_row(row))
-    handle = tempfile.TemporaryFile()
     workbook.save(handle)
-    handle.seek(0)
+
+
+def xlsx_response(partnership, filters, keep_key=None, keep_seconds=0):
+    """The workbook of the filtered portfolio; with `keep_key`, the one kept under that
+    key if there is one, and the new one kept there for `keep_seconds` otherwise."""
+    content = cache.get(keep_key) if keep_key else None
+    if content is not None:
+        handle = io.BytesIO(content)
+    else:
+        handle = tempfile.TemporaryFile()
+        _write_xlsx(partnership, filters, handle)
+        if keep_key and keep_seconds and handle.tell() <= XLSX_KEEP_MAX_BYTES:
+            handle.seek(0)
+            cache.set(keep_key, handle.read(), keep_seconds)
+        handle.seek(0)
     return FileResponse(
         handle,
         as_attachment=True,
         filename=_filename(partnership, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )

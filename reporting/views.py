@@ -92,9 +92,8 @@ def dashboard(request):
     seconds = cache_seconds()
     figures = None
     if seconds:
-        scope = f"{request.membership.role}:{filters.service_ids}"
-        keys = figure_keys(request.partnership, filters, today, scope)
-        html_key = "portfolio-html:" + hashlib.sha256("|".join(keys).encode()).hexdigest()
+        keys = _figure_keys(request, filters, today)
+        html_key = _kept_key("portfolio-html", keys)
         figures = cache.get(html_key)
     if figures is None:
         period, now = _figures(request, filters, today, keys if seconds else None)
@@ -107,6 +106,17 @@ def dashboard(request):
             cache.set(html_key, figures, seconds)
     context = {**_filter_context(request, filters), "figures": mark_safe(figures)}
     return render(request, "reporting/dashboard.html", context)
+
+
+def _figure_keys(request, filters, today):
+    scope = f"{request.membership.role}:{filters.service_ids}"
+    return figure_keys(request.partnership, filters, today, scope)
+
+
+def _kept_key(kind, keys):
+    """The key of something made from the figures under `keys` (the page's HTML, the
+    workbook): it changes whenever either of them does."""
+    return f"{kind}:" + hashlib.sha256("|".join(keys).encode()).hexdigest()
 
 
 def _dashboard_context(request, filters, today, period, now):
@@ -226,7 +236,13 @@ def export_csv(request):
 def export_xlsx(request):
     filters = _filters(request)
     _log_export(request, filters, "xlsx")
-    return exports.xlsx_response(request.partnership, filters)
+    seconds = cache_seconds()
+    if not seconds:
+        return exports.xlsx_response(request.partnership, filters)
+    keys = _figure_keys(request, filters, timezone.localdate())
+    return exports.xlsx_response(
+        request.partnership, filters, _kept_key("portfolio-xlsx", keys), seconds
+    )
 
 
 def _log_export(request, filters, file_format):

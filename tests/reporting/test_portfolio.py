@@ -392,3 +392,38 @@ def test_trend_lines_with_equal_values_stay_apart():
     assert len(set(lines)) == 6  # no two lines drawn on the same pixels
     markers = set(re.findall(r'd="(M[^"]+)" fill', svg))
     assert len(markers) == 6  # a different marker shape for each principle
+
+
+def test_a_kept_workbook_is_replaced_as_soon_as_the_data_changes(
+    client_for, area, world, settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PORTFOLIO_CACHE_SECONDS = 600
+    client = client_for(area, Role.BOARD_MEMBER)
+    url = reverse("reporting:export_xlsx", args=[area.partnership.slug])
+
+    def download(query=""):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url + query)
+        workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        rows = list(workbook["Audits"].iter_rows(values_only=True))[1:]
+        return {row[0]: row[7:13] for row in rows}, len(ctx)
+
+    first, written = download()
+    again, kept = download()
+    assert again == first
+    assert kept < written
+    # Other filters are another workbook.
+    health, _ = download("?sector=health")
+    assert set(health) == {world["p2_new"].pk}
+    # A change to a counted audit's levels is in the next download.
+    assessment = world["p1_new"].assessments.get(principle__number=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment.level = assessment.audit.framework.levels.get(rank=1)
+        assessment.save()
+    changed, queries = download()
+    assert changed[world["p1_new"].pk][0] == "Room for Improvement"
+    assert changed[world["p1_new"].pk][1:] == ("Excellent",) * 5
+    assert queries == written
