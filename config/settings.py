@@ -192,6 +192,15 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
+# Argon2id first (config/hashers.py); the others only check passwords stored before, and
+# each is stored again with Argon2id at its owner's next sign-in.
+PASSWORD_HASHERS = [
+    "config.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 # Public-sector norms: signed out after 30 minutes without activity (a warning comes two
 # minutes before), and after 12 hours whatever the activity.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=30 * 60)
