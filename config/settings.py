@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "config.middleware.SessionLifetimeMiddleware",
+    "config.middleware.SessionRenewalMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.navigation",
                 "csp.context_processors.nonce",
+                "config.context_processors.session",
             ],
         },
     },
@@ -208,7 +210,10 @@ SESSION_MAX_SECONDS = env.int("DJANGO_SESSION_MAX_HOURS", default=12) * 60 * 60
 # Sessions are listed from sign-in (for "sign out everywhere"); tracking every request's
 # activity as well would cost three queries a page.
 USERSESSIONS_TRACK_ACTIVITY = False
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry moves on with activity, stored at most once a minute
+# (config.middleware.SessionRenewalMiddleware) rather than at every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = env.int("DJANGO_SESSION_RENEW_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 
 HTTPS = env.bool("DJANGO_HTTPS", default=False)

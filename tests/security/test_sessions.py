@@ -5,6 +5,7 @@ import time
 
 import pytest
 from allauth.usersessions.models import UserSession
+from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -30,7 +31,7 @@ def test_the_idle_limit_is_thirty_minutes_by_default(settings):
 
     assert module.SESSION_COOKIE_AGE == 30 * 60
     assert module.SESSION_MAX_SECONDS == 12 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert module.SESSION_RENEW_SECONDS == 60
 
 
 def test_an_idle_session_ends(area):
@@ -39,6 +40,51 @@ def test_an_idle_session_ends(area):
     # The clock moves past the idle limit: the stored session has expired.
     Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
     assert home_status(client, area) == 302
+
+
+def session_writes(client, area):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("partnership:home", args=[area.partnership.slug]))
+    assert response.status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    return len([sql for sql in writes if "django_session" in sql]), response
+
+
+def seconds_left(response):
+    import re
+
+    return int(re.search(rb'data-session-seconds="(\d+)"', response.content).group(1))
+
+
+def test_activity_moves_the_idle_expiry_on_at_most_once_a_minute(area, monkeypatch, settings):
+    client = signed_in_client(area.members[Role.COMMISSIONER].user)
+    started = time.time()
+    monkeypatch.setattr(time, "time", lambda: started + 1)
+    session_writes(client, area)
+    expiry = Session.objects.get().expire_date
+    # Within the minute: pages open without writing the session, and tell the expiry
+    # warning the time really left.
+    monkeypatch.setattr(time, "time", lambda: started + 31)
+    writes, response = session_writes(client, area)
+    assert writes == 0
+    assert Session.objects.get().expire_date == expiry
+    assert settings.SESSION_COOKIE_AGE - 31 <= seconds_left(response) < settings.SESSION_COOKIE_AGE
+    # A minute on, the next page renews the session: its expiry moves on.
+    monkeypatch.setattr(time, "time", lambda: started + 62)
+    writes, response = session_writes(client, area)
+    assert writes == 1
+    assert Session.objects.get().expire_date > expiry
+    assert seconds_left(response) == settings.SESSION_COOKIE_AGE
+
+
+def test_a_cookie_naming_no_session_makes_none(client, area):
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = "no-such-session-key-at-all-0123456789"
+    response = client.get(reverse("account_login"))
+    assert response.status_code == 200
+    assert not Session.objects.exists()
 
 
 def test_a_session_ends_after_twelve_hours_however_active(area, monkeypatch):
