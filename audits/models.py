@@ -205,15 +205,25 @@ class ActionQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
         return self.filter(audit__partnership=partnership)
 
-    def live(self, partnership):
+    def live(self, partnership, projects=None):
         """The delivery plan: actions of each project's latest accepted audit.
 
         An older audit's actions were carried forward into the newer one, so only the
-        latest accepted audit's actions are still being delivered.
+        latest accepted audit's actions are still being delivered. `projects` (a query of
+        project ids) limits the plan to those projects: each project's latest audit is
+        its own, so ranking only their audits gives the same answer as ranking all of the
+        partnership's, for a fraction of the work.
         """
+        audits = Audit.objects.filter(partnership=partnership)
+        if projects is not None:
+            audits = audits.filter(project_id__in=projects)
+        return self.filter(audit__in=audits.latest_accepted())
+
+    def owned_projects(self, membership):
+        """The ids of the projects with an action this member owns, as a subquery."""
         return self.filter(
-            audit__in=Audit.objects.filter(partnership=partnership).latest_accepted()
-        )
+            audit__partnership_id=membership.partnership_id, owner=membership
+        ).values("audit__project_id")
 
     def open(self):
         return self.filter(status__in=Action.OPEN)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from audits.models import Action, Audit
 from audits.selectors_family import invited_audits, with_levels_to_agree
-from partnership.models import Invitation, Role, Service
+from partnership.models import Invitation, Project, Role, Service
 
 from . import selectors
 from .filters import parse_filters
@@ -180,11 +180,14 @@ def actions_overdue(membership, today):
 def own_actions_due(membership, today):
     """Open actions the lead owns, or that nobody in the partnership owns on their
     services, due within a fortnight or already overdue."""
-    mine = Q(owner=membership) | Q(
-        owner__isnull=True, audit__project__service__in=membership.services.filter(active=True)
-    )
+    services = membership.services.filter(active=True)
+    mine = Q(owner=membership) | Q(owner__isnull=True, audit__project__service__in=services)
+    projects = Project.objects.filter(
+        Q(service__in=services) | Q(pk__in=Action.objects.owned_projects(membership)),
+        partnership_id=membership.partnership_id,
+    ).values("pk")
     actions = (
-        Action.objects.live(membership.partnership)
+        Action.objects.live(membership.partnership, projects)
         .open()
         .filter(mine, due_date__lte=today + timezone.timedelta(days=ACTIONS_DUE_DAYS))
         .select_related("audit__project")

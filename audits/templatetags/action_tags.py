@@ -14,7 +14,7 @@ def my_actions(context, limit=10):
     if membership is None:
         return {"actions": []}
     qs = (
-        Action.objects.live(request.partnership)
+        Action.objects.live(request.partnership, Action.objects.owned_projects(membership))
         .open()
         .filter(owner=membership)
         .select_related("audit__project")
