@@ -76,6 +76,9 @@ def _mfa_reset(sender, request, user, authenticator, **kwargs):
 
 @receiver(user_logged_in, dispatch_uid="session_signed_in_at")
 def _start_session_clock(sender, request, user, **kwargs):
-    # The absolute session limit counts from here (config/middleware.py).
+    # The absolute session limit counts from here, and the idle one was just renewed by
+    # this sign-in's save (config/middleware.py).
     if request is not None and hasattr(request, "session"):
-        request.session["signed_in_at"] = int(time.time())
+        now = int(time.time())
+        request.session["signed_in_at"] = now
+        request.session["renewed_at"] = now

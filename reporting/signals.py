@@ -7,7 +7,7 @@ know the portfolio exists. Which stamp each change moves is described in cache.p
 from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 
-from audits.models import Action, Audit, PrincipleAssessment
+from audits.models import Action, Audit, FamilyRating, FamilyReview, PrincipleAssessment
 from partnership.models import Organisation, Project, Service
 
 from .cache import ANY_YEAR, DIRECTORY, NOW, bump, year_name
@@ -49,15 +49,26 @@ def _audit_changed(sender, instance, created=False, **kwargs):
     instance._portfolio_was = (instance.status, instance.audit_date)
 
 
-def _through_audit(sender, instance, **kwargs):
+def _audit_part_changed(audit_id):
     audit = (
-        Audit.objects.filter(pk=instance.audit_id)
+        Audit.objects.filter(pk=audit_id)
         .values_list("partnership_id", "status", "audit_date")
         .first()
     )
     # A draft's levels and actions are not counted anywhere: nothing cached changes.
     if audit and audit[1] in COUNTED:
         _bump_later(audit[0], _years(audit[2]))
+
+
+def _through_audit(sender, instance, **kwargs):
+    _audit_part_changed(instance.audit_id)
+
+
+def _through_family_review(sender, instance, **kwargs):
+    # Families' ratings count once sent, and the levels agreed after them are shown too.
+    audit_id = FamilyReview.objects.filter(pk=instance.review_id).values_list("audit_id").first()
+    if audit_id:
+        _audit_part_changed(audit_id[0])
 
 
 def connect():
@@ -69,7 +80,13 @@ def connect():
     post_init.connect(_remember, sender=Audit, dispatch_uid="portfolio-Audit-init")
     post_save.connect(_audit_changed, sender=Audit, dispatch_uid="portfolio-Audit-save")
     post_delete.connect(_audit_changed, sender=Audit, dispatch_uid="portfolio-Audit-del")
-    for model in (PrincipleAssessment, Action):
+    post_save.connect(
+        _through_family_review, sender=FamilyRating, dispatch_uid="portfolio-FamilyRating-save"
+    )
+    post_delete.connect(
+        _through_family_review, sender=FamilyRating, dispatch_uid="portfolio-FamilyRating-del"
+    )
+    for model in (PrincipleAssessment, Action, FamilyReview):
         post_save.connect(
             _through_audit, sender=model, dispatch_uid=f"portfolio-{model.__name__}-save"
         )

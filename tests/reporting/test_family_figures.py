@@ -106,3 +106,23 @@ def test_family_figures_make_the_same_queries_whatever_the_data(area):
         audit = make_audit(area, ProjectFactory(service=area.service), 40 + i, rank=3)
         family_rates(area, audit, [1 + i % 3] * 6)
     assert count() == before
+
+
+def test_the_cached_dashboard_shows_families_ratings_as_soon_as_they_are_sent(
+    client_for, area, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTFOLIO_CACHE_SECONDS = 600
+    audits = [make_audit(area, ProjectFactory(service=area.service), 10, rank=2)]
+    client = client_for(area, Role.COMMISSIONER)
+    url = reverse("reporting:dashboard", args=[area.partnership.slug])
+
+    def share():
+        import re
+
+        html = client.get(url).content.decode()
+        return re.search(r"\((\d+) of (\d+)\) have family ratings", html).groups()
+
+    assert share() == ("0", "1")
+    with django_capture_on_commit_callbacks(execute=True):
+        family_rates(area, audits[0], [1, 3, 2, 2, 2, 2])
+    assert share() == ("1", "1")
