@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -13,6 +14,8 @@ from .models import Audit
 from .selectors import load_audit
 from .views import _audit, _url
 
+REVIEWS_PER_PAGE = 50
+
 
 @partnership_view(REVIEWERS)
 def review_list(request):
@@ -23,11 +26,15 @@ def review_list(request):
         .select_related("project__service__organisation")
         .order_by("submitted_at", "pk")
     )
+    # A page at a time: in audit season hundreds can be waiting, and the page must not
+    # grow with them.
+    page = Paginator(audits, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.now()
     rows = [
-        (audit, (today - audit.submitted_at).days if audit.submitted_at else 0) for audit in audits
+        (audit, (today - audit.submitted_at).days if audit.submitted_at else 0)
+        for audit in page.object_list
     ]
-    return render(request, "audits/review_list.html", {"rows": rows})
+    return render(request, "audits/review_list.html", {"rows": rows, "page": page})
 
 
 @partnership_view(REVIEWERS)

@@ -277,6 +277,36 @@ def test_review_list_oldest_first_with_days_waiting(client_for, area):
     assert rows[0][1] == 9
 
 
+def test_review_list_is_paged_oldest_first(client_for, area, monkeypatch):
+    from audits import views_review
+    from tests.factories import ProjectFactory
+
+    monkeypatch.setattr(views_review, "REVIEWS_PER_PAGE", 2)
+    admin = area.members[Role.ADMIN]
+    waiting = []
+    for days in (5, 4, 3):
+        project = ProjectFactory(service=area.service, title=f"Waiting {days} days")
+        audit = fill_audit(
+            services.audit_start(project=project, by=admin.user, membership=admin), admin
+        )
+        services.audit_submit(
+            audit=audit, membership=admin, by=admin.user, name="A", designation="B", confirmed=True
+        )
+        Audit.objects.filter(pk=audit.pk).update(submitted_at=timezone.now() - timedelta(days=days))
+        waiting.append(audit.pk)
+    client = client_for(area, Role.COMMISSIONER)
+    url = reverse("audits:review_list", kwargs={"slug": area.partnership.slug})
+    first = client.get(url)
+    assert [a.pk for a, _ in first.context["rows"]] == waiting[:2]
+    html = first.content.decode()
+    assert "3 submitted audits, oldest first" in html
+    assert "Showing 1 to 2 of 3" in html and 'href="?page=2"' in html
+    second = client.get(url + "?page=2")
+    assert [a.pk for a, _ in second.context["rows"]] == waiting[2:]
+    # A page past the end shows the last page rather than an error.
+    assert [a.pk for a, _ in client.get(url + "?page=99").context["rows"]] == waiting[2:]
+
+
 def test_history_shows_who_changed_what(client_for, area, lead):
     audit = start_audit(area, lead)
     lead_client = client_for(area, Role.SERVICE_LEAD)
