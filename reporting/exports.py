@@ -5,10 +5,9 @@ chunks and written as they come: the CSV streams to the
 client, the XLSX is written in openpyxl's write-only mode to a temporary file, so a very
 large portfolio never sits in memory whole.
 
-A finished XLSX is also kept in the cache under the dashboard's own keys (reporting/
-cache.py): board members download the same filters again and again before a meeting, and
-the workbook is the one export that costs real time to write. Any change the figures
-would see makes a new key, so a kept file is never out of date.
+A finished export is also kept in the cache under the dashboard's own keys (reporting/
+cache.py): board members download the same filters again and again before a meeting.
+Any change the figures would see makes a new key, so a kept file is never out of date.
 """
 
 import csv
@@ -52,8 +51,8 @@ AUDIT_COLUMNS = [
 ACTION_COLUMNS = ["Audit id", "Project", "Service", "Action", "Who", "By when", "Done"]
 CHUNK = 2000
 DONE = Action.Status.DONE
-# A workbook bigger than this is written afresh each time rather than kept in the cache.
-XLSX_KEEP_MAX_BYTES = 8 * 1024 * 1024
+# An export bigger than this is written afresh each time rather than kept in the cache.
+EXPORT_KEEP_MAX_BYTES = 8 * 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -166,7 +165,27 @@ def _filename(partnership, extension):
     return f"{partnership.slug}-portfolio-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def csv_response(partnership, filters):
+def _kept_while_streamed(chunks, keep_key, keep_seconds):
+    """Yield `chunks`, and keep what was sent under `keep_key` once all of it has been,
+    unless it grew past the size worth keeping (then stop collecting: memory stays flat)."""
+    kept, size = [], 0
+    for chunk in chunks:
+        data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+        if kept is not None:
+            size += len(data)
+            if size <= EXPORT_KEEP_MAX_BYTES:
+                kept.append(data)
+            else:
+                kept = None
+        yield data
+    if kept is not None:
+        cache.set(keep_key, b"".join(kept), keep_seconds)
+
+
+def csv_response(partnership, filters, keep_key=None, keep_seconds=0):
+    """The filtered portfolio as CSV, streamed as it is read; with `keep_key`, the copy
+    kept under that key if there is one, and the new one kept there otherwise."""
+    kept = cache.get(keep_key) if keep_key else None
     writer = csv.writer(_Echo())
 
     def lines():
@@ -175,7 +194,13 @@ def csv_response(partnership, filters):
         for row in audit_rows(partnership, filters):
             yield writer.writerow(safe_row(row))
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    if kept is not None:
+        content = iter([kept])
+    elif keep_key and keep_seconds:
+        content = _kept_while_streamed(lines(), keep_key, keep_seconds)
+    else:
+        content = lines()
+    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(partnership, "csv")}"'
     return response
 
@@ -202,7 +227,7 @@ def xlsx_response(partnership, filters, keep_key=None, keep_seconds=0):
     else:
         handle = tempfile.TemporaryFile()
         _write_xlsx(partnership, filters, handle)
-        if keep_key and keep_seconds and handle.tell() <= XLSX_KEEP_MAX_BYTES:
+        if keep_key and keep_seconds and handle.tell() <= EXPORT_KEEP_MAX_BYTES:
             handle.seek(0)
             cache.set(keep_key, handle.read(), keep_seconds)
         handle.seek(0)

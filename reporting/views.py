@@ -229,20 +229,23 @@ def drill_down(request):
 def export_csv(request):
     filters = _filters(request)
     _log_export(request, filters, "csv")
-    return exports.csv_response(request.partnership, filters)
+    return exports.csv_response(request.partnership, filters, *_export_keeping(request, filters))
 
 
 @partnership_view(PORTFOLIO_VIEWERS)
 def export_xlsx(request):
     filters = _filters(request)
     _log_export(request, filters, "xlsx")
+    return exports.xlsx_response(request.partnership, filters, *_export_keeping(request, filters))
+
+
+def _export_keeping(request, filters):
+    """(key, seconds) to keep an export under, or (None, 0) when figures are not kept."""
     seconds = cache_seconds()
     if not seconds:
-        return exports.xlsx_response(request.partnership, filters)
+        return None, 0
     keys = _figure_keys(request, filters, timezone.localdate())
-    return exports.xlsx_response(
-        request.partnership, filters, _kept_key("portfolio-xlsx", keys), seconds
-    )
+    return _kept_key(f"portfolio-export:{request.resolver_match.url_name}", keys), seconds
 
 
 def _log_export(request, filters, file_format):

@@ -427,3 +427,52 @@ def test_a_kept_workbook_is_replaced_as_soon_as_the_data_changes(
     assert changed[world["p1_new"].pk][0] == "Room for Improvement"
     assert changed[world["p1_new"].pk][1:] == ("Excellent",) * 5
     assert queries == written
+
+
+def test_a_kept_csv_is_replaced_as_soon_as_the_data_changes(
+    client_for, area, world, settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PORTFOLIO_CACHE_SECONDS = 600
+    client = client_for(area, Role.BOARD_MEMBER)
+    url = reverse("reporting:export_csv", args=[area.partnership.slug])
+
+    def download():
+        with CaptureQueriesContext(connection) as ctx:
+            text = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+        return {row[0]: row[7:13] for row in list(csv.reader(io.StringIO(text)))[1:]}, len(ctx)
+
+    first, written = download()
+    again, kept = download()
+    assert again == first and kept < written
+    assessment = world["p1_new"].assessments.get(principle__number=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment.level = assessment.audit.framework.levels.get(rank=1)
+        assessment.save()
+    changed, queries = download()
+    assert changed[str(world["p1_new"].pk)][1] == "Room for Improvement"
+    assert queries == written
+
+
+def test_an_export_too_big_to_keep_is_written_afresh(
+    client_for, area, world, settings, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting import exports
+
+    settings.PORTFOLIO_CACHE_SECONDS = 600
+    monkeypatch.setattr(exports, "EXPORT_KEEP_MAX_BYTES", 100)
+    client = client_for(area, Role.BOARD_MEMBER)
+    for name in ("reporting:export_csv", "reporting:export_xlsx"):
+        url = reverse(name, args=[area.partnership.slug])
+        counts, contents = [], []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                contents.append(b"".join(client.get(url).streaming_content))
+            counts.append(len(ctx))
+        assert len(contents[0]) > 100
+        assert counts[0] == counts[1], name
