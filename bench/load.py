@@ -12,6 +12,12 @@ people in LOAD_USERS (default 50,100,200,400), LOAD_SECONDS each (default 60, af
 everyone has arrived). It prints, per number of people, requests per second, the median
 and 95th percentile of each kind of page, errors, the bad requests apart, and the saved
 work check: the principle pages the database shows saved equal the saves Locust counted.
+Last comes a summary: per number of people, requests per second, the median and 95th
+percentile of the HTML pages together, of the dashboard and of the exports (exact, from
+every response time of the steady state), errors, and the number of people at which the
+95th percentile first passes one second. It also prints the CPU seconds each part of the
+stack used (web workers, Celery, PostgreSQL, Redis, Locust itself). GUNICORN_THREADS
+(default 1) runs gunicorn's threaded workers with that many threads each.
 It listens on 127.0.0.1 only (LOAD_PORT, default 8114), and stops what it started.
 Sign-in rate limits are turned off for the run (DJANGO_DISABLE_RATE_LIMITS=1).
 """
@@ -38,6 +44,8 @@ PORT = int(os.environ.get("LOAD_PORT", "8114"))
 USERS = [int(n) for n in os.environ.get("LOAD_USERS", "50,100,200,400").split(",")]
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# Threads per worker (gunicorn's --threads; more than 1 selects its threaded workers).
+THREADS = int(os.environ.get("GUNICORN_THREADS", "1"))
 PASSWORD = "load-test-password-2026"
 VENV = Path(sys.executable).parent
 
@@ -203,6 +211,8 @@ def start_stack(env):
             f"127.0.0.1:{PORT}",
             "--workers",
             str(WORKERS),
+            "--threads",
+            str(THREADS),
             "--timeout",
             "60",
         ],
@@ -226,6 +236,29 @@ def start_stack(env):
             time.sleep(0.5)
     stop([web, worker])
     sys.exit(f"The stack did not start: see {log.name}")
+
+
+def warm_up(data, rounds=None):
+    """Open each kind of page a few times per worker before measuring, so the figures do
+    not include each worker's first compile of templates and URL patterns."""
+    slug = data["slug"]
+    cookie = data["session_cookie"]
+    lead, commissioner = data["leads"][0], data["commissioners"][0]
+    pages = [
+        (lead, f"/{slug}/"),
+        (lead, f"/{slug}/audits/{lead['audits'][0]}/"),
+        (lead, f"/{slug}/audits/{lead['audits'][0]}/principles/1/"),
+        (commissioner, f"/{slug}/reviews/"),
+        (commissioner, f"/{slug}/portfolio/"),
+        (None, "/accounts/login/"),
+    ]
+    for _ in range(rounds or WORKERS * THREADS * 2):
+        for account, path in pages:
+            request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}")
+            if account:
+                request.add_header("Cookie", f"{cookie}={account['session']}")
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
 
 
 def stop(processes):
@@ -295,6 +328,8 @@ def run(users, env, folder):
             "--csv",
             prefix,
             "--only-summary",
+            # Figures of the steady state, once everyone has arrived.
+            "--reset-stats",
             # Let every started step finish, so each save sent is counted or seen failing.
             "--stop-timeout",
             "90",
@@ -316,6 +351,35 @@ def _ms(value):
     return str(round(float(value))) if value not in ("", "N/A") else "-"
 
 
+def percentile(values, share):
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def summary(rows):
+    """One line per number of people, and where the 95th percentile passes one second."""
+    print("\nSummary (steady state, milliseconds)")
+    print(
+        f"  {'people':>6} {'req/s':>6} {'HTML p50':>9} {'HTML p95':>9} {'dashboard p95':>14} "
+        f"{'exports p95':>12} {'errors':>7} {'bad requests as errors':>23}"
+    )
+    breaking = None
+    for row in rows:
+        print(
+            f"  {row['users']:>6} {row['rate']:>6.1f} {row['html_p50']:>9} {row['html_p95']:>9} "
+            f"{row['dashboard_p95']:>14} {row['exports_p95']:>12} {row['errors']:>7} "
+            f"{row['bad_errors']:>23}"
+        )
+        if breaking is None and max(row["html_p95"] or 0, row["dashboard_p95"] or 0) > 1000:
+            breaking = row["users"]
+    if breaking is None:
+        print("  The 95th percentile of pages stayed under 1 s at every number of people.")
+    else:
+        print(f"  The 95th percentile of pages passed 1 s at {breaking} people.")
+
+
 def report(users, stats, saves, saved, elapsed, cpu):
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     total = next(row for row in stats if row["Name"] == "Aggregated")
@@ -326,7 +390,7 @@ def report(users, stats, saves, saved, elapsed, cpu):
     bad_errors = sum(int(row["Failure Count"]) for row in bad)
     print(
         f"\n{users} people, {elapsed:.0f} s ({SECONDS} s after everyone arrived), "
-        f"{WORKERS} gunicorn workers [load average {load}]"
+        f"{WORKERS} gunicorn workers x {THREADS} threads [load average {load}]"
     )
     print(
         f"  {float(total['Requests/s']):.1f} requests/s; all requests median "
@@ -345,11 +409,33 @@ def report(users, stats, saves, saved, elapsed, cpu):
             f"  {row['Name']:<40} {row['Request Count']:>9} {_ms(row['Median Response Time']):>10} "
             f"{row['95%']:>8} {row['Failure Count']:>7}"
         )
+    times = saves.get("times", {})
+    for kind, values in times.items():
+        if values:
+            print(
+                f"  {kind}: {len(values)} requests, median {percentile(values, 0.5):.0f} ms, "
+                f"p95 {percentile(values, 0.95):.0f} ms"
+            )
     print(
         f"  saved work: {saves['ok']} saves counted by Locust, {saved} principle page saves in "
         f"the database ({'equal' if saves['ok'] == saved else 'NOT EQUAL'}); "
         f"{saves['conflict']} conflict pages, {saves['failed']} failed saves"
     )
+
+    def p(kind, share):
+        value = percentile(times.get(kind, []), share)
+        return None if value is None else round(value)
+
+    return {
+        "users": users,
+        "rate": float(total["Requests/s"]),
+        "html_p50": p("HTML pages", 0.5),
+        "html_p95": p("HTML pages", 0.95),
+        "dashboard_p95": p("dashboard", 0.95),
+        "exports_p95": p("exports", 0.95),
+        "errors": errors,
+        "bad_errors": bad_errors,
+    }
 
 
 def main():
@@ -369,7 +455,9 @@ def main():
     env = {**os.environ, **STACK_ENV, "LOAD_ACCOUNTS": accounts_file}
     processes = start_stack(env)
     print(f"gunicorn: {WORKERS} workers on 127.0.0.1:{PORT}; a Celery worker; figures in {folder}")
+    rows = []
     try:
+        warm_up(data)
         for users in USERS:
             before = saved_pages(data["draft_ids"])
             began = time.perf_counter()
@@ -385,7 +473,8 @@ def main():
             )
             elapsed = time.perf_counter() - began
             saved = settled(lambda: saved_pages(data["draft_ids"])) - before
-            report(users, stats, saves, saved, elapsed, cpu)
+            rows.append(report(users, stats, saves, saved, elapsed, cpu))
+        summary(rows)
     finally:
         stop(processes)
 

@@ -140,7 +140,9 @@ def main():
             for _ in range(10):
                 measure(client, method, url, data_for)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            pstats.Stats(profiler).sort_stats(
+                os.environ.get("BENCH_SORT", "cumulative")
+            ).print_stats(30)
         print(
             f"{name:<22} {rows[0][4]:>6} {statistics.median(r[0] for r in rows) * 1000:>8.1f} "
             f"{statistics.median(r[1] for r in rows) * 1000:>7.1f} "
