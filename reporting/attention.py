@@ -182,10 +182,14 @@ def own_actions_due(membership, today):
     services, due within a fortnight or already overdue."""
     services = membership.services.filter(active=True)
     mine = Q(owner=membership) | Q(owner__isnull=True, audit__project__service__in=services)
-    projects = Project.objects.filter(
-        Q(service__in=services) | Q(pk__in=Action.objects.owned_projects(membership)),
-        partnership_id=membership.partnership_id,
-    ).values("pk")
+    # Read first: a short list of ids lets PostgreSQL rank just those projects' audits
+    # by index, where the same condition as a subquery has it scan the partnership's.
+    projects = list(
+        Project.objects.filter(
+            Q(service__in=services) | Q(pk__in=Action.objects.owned_projects(membership)),
+            partnership_id=membership.partnership_id,
+        ).values_list("pk", flat=True)
+    )
     actions = (
         Action.objects.live(membership.partnership, projects)
         .open()
