@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from itertools import chain
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from principles.models import Descriptor
@@ -19,35 +19,45 @@ from .models import (
 )
 
 
-def load_audit(audit):
+def _comments():
+    return Prefetch(
+        "comments",
+        queryset=ReviewComment.objects.select_related("author", "resolved_by", "principle"),
+    )
+
+
+def load_audit(audit, *, whole=True):
     """The audit with people, actions, comments and events loaded, and its assessments.
 
     Each assessment carries `principle_comments` (the review comments on its principle)
-    and its evidence, so templates never query.
+    and its evidence, so templates never query. With `whole=False`, for a page about one
+    principle (the most used page of the product): `audit` as given, with only the
+    framework's levels and the review comments added; its people, actions, outcomes and
+    events are not read.
     """
-    audit = (
-        type(audit)
-        .objects.filter(pk=audit.pk)
-        .select_related(
-            "project__service__organisation",
-            "framework",
-            "outcome",
-            "partnership",
-            "carried_forward_from",
+    if whole:
+        audit = (
+            type(audit)
+            .objects.filter(pk=audit.pk)
+            .select_related(
+                "project__service__organisation",
+                "framework",
+                "outcome",
+                "partnership",
+                "carried_forward_from",
+            )
+            .prefetch_related(
+                "people",
+                "actions",
+                "framework__levels",
+                "framework__outcomes",
+                _comments(),
+                Prefetch("events", queryset=audit.events.model.objects.select_related("by")),
+            )
+            .get()
         )
-        .prefetch_related(
-            "people",
-            "actions",
-            "framework__levels",
-            "framework__outcomes",
-            Prefetch(
-                "comments",
-                queryset=ReviewComment.objects.select_related("author", "resolved_by", "principle"),
-            ),
-            Prefetch("events", queryset=audit.events.model.objects.select_related("by")),
-        )
-        .get()
-    )
+    else:
+        prefetch_related_objects([audit], "framework__levels", _comments())
     assessments = list(
         PrincipleAssessment.objects.filter(audit=audit)
         .select_related("principle", "level")

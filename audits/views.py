@@ -234,7 +234,7 @@ def principle_edit(request, pk, number):
     audit, refusal = _editable_audit(request, pk)
     if refusal:
         return refusal
-    audit, assessments = load_audit(audit)
+    audit, assessments = load_audit(audit, whole=False)
     assessment = next((a for a in assessments if a.principle.number == number), None)
     if assessment is None:
         raise Http404("No such principle in this audit's framework")
