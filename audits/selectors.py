@@ -74,6 +74,7 @@ def load_audit(audit, *, whole=True):
     for comment in audit.comments.all():
         by_principle.setdefault(comment.principle_id, []).append(comment)
     for assessment in assessments:
+        assessment.audit = audit  # already read: saving an assessment need not read it again
         assessment.principle_comments = by_principle.get(assessment.principle_id, [])
     return audit, assessments
 

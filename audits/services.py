@@ -81,7 +81,8 @@ def _require_edit(audit, membership):
 
 
 def _locked(audit):
-    return Audit.objects.select_for_update().get(pk=audit.pk)
+    # The project comes in the same query: every write checks who may work on its service.
+    return Audit.objects.select_for_update(of=("self",)).select_related("project").get(pk=audit.pk)
 
 
 def _bump(audit, expected_version):
