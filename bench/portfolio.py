@@ -79,8 +79,11 @@ def build_partnership(
     """One partnership of the benchmark's shape, written with set-based SQL."""
     cursor.execute(
         "INSERT INTO partnership_partnership (name, slug, local_area, board_name, created_at, "
-        "accept_needs_another_person, mfa_required, contact_email, data_controller) "
-        "VALUES (%s, %s, %s, 'SEND Improvement Board', now(), true, 'none', '', '') RETURNING id",
+        "accept_needs_another_person, mfa_required, contact_email, data_controller, "
+        "anonymise_months, evidence_file_years, idle_months, invitation_days, "
+        "security_log_months) "
+        "VALUES (%s, %s, %s, 'SEND Improvement Board', now(), true, 'none', '', '', "
+        "6, 6, 18, 30, 24) RETURNING id",
         [f"Bench {slug}", slug, slug],
     )
     partnership = cursor.fetchone()[0]
@@ -108,9 +111,11 @@ def build_partnership(
     )
     cursor.execute(
         "INSERT INTO partnership_project (partnership_id, service_id, title, description, status, "
-        "start_date, active, created_at) "
+        "start_date, active, created_at, cycle_stage, ladder_aim, "
+        "families_at_establish_partnerships, families_at_joint_delivery, "
+        "families_at_joint_planning, families_at_joint_review, families_at_joint_understanding) "
         "SELECT s.partnership_id, s.id, 'Project ' || g, 'Benchmark project', 'active', "
-        "current_date - 2000, true, now() "
+        "current_date - 2000, true, now(), '', '', false, false, false, false, false "
         "FROM partnership_service s, generate_series(1, %s) g WHERE s.partnership_id = %s",
         [projects_per_service, partnership],
     )
@@ -118,7 +123,7 @@ def build_partnership(
     cursor.execute(
         "INSERT INTO audits_audit (partnership_id, project_id, framework_id, status, audit_date, "
         "outcome_id, summary, review_date, signed_name, signed_designation, created_at, "
-        "updated_at, submitted_at, accepted_at, version) "
+        "updated_at, submitted_at, accepted_at, version, ladder_reached) "
         "SELECT p.partnership_id, p.id, %s, "
         "  CASE WHEN k = 3 AND p.id %% 10 = 0 THEN 'submitted' "
         "       WHEN k = 3 AND p.id %% 10 = 1 THEN 'draft' ELSE 'accepted' END, "
@@ -126,7 +131,7 @@ def build_partnership(
         "  (%s::bigint[])[1 + (p.id + k) %% 3], 'Benchmark audit', "
         "  current_date - ((3 - k) * 450 + (p.id * 7 + k) %% 400)::int + 365, '', '', "
         "  now(), now(), "
-        "  now(), now(), 1 "
+        "  now(), now(), 1, '' "
         "FROM partnership_project p, generate_series(0, %s) k WHERE p.partnership_id = %s",
         [framework_id, outcomes, audits_per_project - 1, partnership],
     )
