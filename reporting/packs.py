@@ -227,7 +227,13 @@ def pack_html(pack, *, today=None, made_at=None, requested_by_name=""):
     sectors = len(figures.get("by_sector", []))
     services = len(figures.get("heat_map", []))
     front = 7 + math.ceil(services / 22) + math.ceil(sectors / 2)
-    summary_pages = math.ceil(len(audits) / 18) if compact else len(audits)
+    if compact:
+        # A landscape page holds about 21 one-line rows with their tables' captions and
+        # headers; a summary longer than a line (about 75 characters) makes two.
+        rows = sum(1.5 if len(audit.summary) > 75 else 1 for audit in audits)
+        summary_pages = math.ceil(rows / 21)
+    else:
+        summary_pages = len(audits)
     return PackDocument(html, len(audits), front + summary_pages)
 
 
