@@ -112,12 +112,35 @@ def _worst_first(audit):
     return (outcome, levels, audit.project.title)
 
 
-def compact_groups(audits, today):
+NOT_SCORED = "–"
+
+
+def level_key(levels):
+    """Short names for the framework's levels in the compact rows, with the key that explains them.
+
+    The initials of each level's name (Room for Improvement is "RI"); where two levels would
+    share initials, their whole names. The six levels fit in one cell of a row: six cells of
+    whole names made every row several lines tall and the table slow to lay out.
+    """
+    initials = {
+        level.pk: "".join(w[0] for w in level.name.split() if w[0].isupper()) or level.name
+        for level in levels
+    }
+    taken = list(initials.values())
+    short = {
+        level.pk: initials[level.pk] if taken.count(initials[level.pk]) == 1 else level.name
+        for level in levels
+    }
+    key = [(short[level.pk], level.name) for level in levels] + [(NOT_SCORED, "not scored")]
+    return short, key
+
+
+def compact_groups(audits, today, short):
     """The audits by organisation and service (as the pack lists them), weakest first.
 
     For a portfolio too large for a page per audit: each audit becomes one row of its
-    service's table, its levels, outcome, review date, open and overdue actions and a
-    line of its summary.
+    service's table, its levels (short names, numbered by principle), outcome, review date,
+    open and overdue actions and a line of its summary.
     """
     organisations = {}
     for audit in audits:
@@ -125,10 +148,14 @@ def compact_groups(audits, today):
         by_service = organisations.setdefault(service.organisation.name, {})
         rows = by_service.setdefault(service.pk, SimpleNamespace(name=service.name, rows=[]))
         actions = audit.actions.all()
+        levels = " · ".join(
+            f"{a.principle.number}\u00a0{short.get(a.level_id, NOT_SCORED)}"
+            for a in audit.assessments.all()
+        )
         rows.rows.append(
             SimpleNamespace(
                 audit=audit,
-                levels=[a.level.name if a.level else "Not scored" for a in audit.assessments.all()],
+                levels=levels,
                 open=sum(1 for action in actions if not action.done),
                 overdue=sum(1 for action in actions if not action.done and action.due_date < today),
             )
@@ -175,6 +202,7 @@ def pack_html(pack, *, today=None, made_at=None, requested_by_name=""):
     # a minute: each audit becomes a row of its service's table, with a link to its PDF.
     compact = len(audits) > settings.BOARD_PACK_PAGE_PER_AUDIT_UP_TO
     outcomes = list(framework.outcomes.all()) if framework else []
+    short, key = level_key(levels)
     context = {
         **figures,
         "partnership": partnership,
@@ -185,7 +213,8 @@ def pack_html(pack, *, today=None, made_at=None, requested_by_name=""):
         "requested_by_name": requested_by_name,
         "audits": audits,
         "compact": compact,
-        "groups": compact_groups(audits, today) if compact else [],
+        "groups": compact_groups(audits, today, short) if compact else [],
+        "level_key": key,
         "framework": framework,
         "levels": levels,
         "outcomes": outcomes,
@@ -198,7 +227,13 @@ def pack_html(pack, *, today=None, made_at=None, requested_by_name=""):
     sectors = len(figures.get("by_sector", []))
     services = len(figures.get("heat_map", []))
     front = 7 + math.ceil(services / 22) + math.ceil(sectors / 2)
-    summary_pages = math.ceil(len(audits) / 11) if compact else len(audits)
+    if compact:
+        # A landscape page holds about 21 one-line rows with their tables' captions and
+        # headers; a summary longer than a line (about 75 characters) makes two.
+        rows = sum(1.5 if len(audit.summary) > 75 else 1 for audit in audits)
+        summary_pages = math.ceil(rows / 21)
+    else:
+        summary_pages = len(audits)
     return PackDocument(html, len(audits), front + summary_pages)
 
 

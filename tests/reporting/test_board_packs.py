@@ -482,6 +482,22 @@ def test_a_large_portfolio_gives_each_audit_a_row_weakest_first_with_a_link_to_i
     for key in ("p1_new", "p2_new"):
         audit = Audit.objects.get(pk=world[key].pk)
         assert audit.review_date.strftime("%-d %b %Y") in summaries
+    # Each row gives every principle's level by number and short name, and the key says
+    # what each short name stands for.
+    short = {"Room for Improvement": "RI", "Good": "G", "Excellent": "E"}
+    levels = list(weak.framework.levels.order_by("rank"))
+    assert [level.name for level in levels] == list(short)
+    key = "; ".join(f"{short[level.name]} {level.name}" for level in levels)
+    assert f"short name: {key}; – not scored." in summaries
+    for audit in (world["p1_new"], world["p2_new"], weak):
+        row = " · ".join(
+            f"{a.principle.number} {short[a.level.name]}"
+            for a in audit.assessments.select_related("principle", "level").order_by(
+                "principle__number"
+            )
+        )
+        assert row.count("·") == 5
+        assert f"{audit.project.title} {row}" in summaries
     html = pack.html_file.open("rb").read().decode()
     for audit in (world["p1_new"], world["p2_new"], weak):
         assert reverse("reporting:audit_pdf", args=[area.partnership.slug, audit.pk]) in html
