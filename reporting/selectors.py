@@ -5,17 +5,17 @@ The portfolio is each project's latest accepted audit whose date of audit falls 
 period (and, when asked, submitted audits too).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear, Lead, RowNumber
+from django.db.models.functions import ExtractYear, Lead, RowNumber, Substr
 from django.utils import timezone
 
-from audits.models import Action, Audit, PrincipleAssessment
+from audits.models import Action, Audit
 from partnership.models import Project, Sector, Service
 
 from .filters import small_number
@@ -23,6 +23,8 @@ from .filters import small_number
 ACCEPTED = Audit.Status.ACCEPTED
 SUBMITTED = Audit.Status.SUBMITTED
 IN_PROGRESS = (Audit.Status.DRAFT, Audit.Status.SUBMITTED, Audit.Status.CHANGES_REQUESTED)
+# The principles the dashboard shows.
+PRINCIPLE_NUMBERS = range(1, 7)
 
 
 def _scoped(queryset, filters, prefix=""):
@@ -85,7 +87,8 @@ def _cached(filters, key, compute):
 
 
 def portfolio_rows(partnership, filters):
-    """(audit id, service id, sector, date of audit, outcome rank) of each portfolio audit.
+    """(audit id, service id, sector, date of audit, outcome rank, level ranks) of each
+    portfolio audit; the level ranks are Audit.level_ranks, a digit per principle.
 
     One query, shared by every figure of a request.
     """
@@ -93,12 +96,15 @@ def portfolio_rows(partnership, filters):
         filters,
         ("portfolio", partnership.pk),
         lambda: list(
-            portfolio(partnership, filters).values_list(
+            portfolio(partnership, filters)
+            .order_by()  # the model's ordering would sort thousands of rows for nothing
+            .values_list(
                 "pk",
                 "project__service_id",
                 "project__service__organisation__sector",
                 "audit_date",
                 "outcome__rank",
+                "level_ranks",
             )
         ),
     )
@@ -116,25 +122,12 @@ def _ids(ids):
     return ids
 
 
-def portfolio_levels(partnership, filters):
-    """{audit id: {principle number: level rank}} for the portfolio, in one query."""
-
-    def compute():
-        levels = defaultdict(dict)
-        # The ids themselves, not the portfolio's SQL: PostgreSQL cannot estimate how many
-        # audits the window function keeps, and plans a join of thousands as one of a few.
-        rows = (
-            PrincipleAssessment.objects.filter(
-                audit_id__in=_ids(portfolio_ids(partnership, filters)), level__isnull=False
-            )
-            .order_by()  # the model's ordering would sort 18,000 rows for nothing
-            .values_list("audit_id", "principle__number", "level__rank")
-        )
-        for audit_id, number, rank in rows:
-            levels[audit_id][number] = rank
-        return levels
-
-    return _cached(filters, ("levels", partnership.pk), compute)
+def ranks_by_number(level_ranks, principle_numbers=PRINCIPLE_NUMBERS):
+    """[rank or None for each of `principle_numbers`] from an Audit.level_ranks string."""
+    return [
+        int(level_ranks[n - 1]) or None if n <= len(level_ranks) else None
+        for n in principle_numbers
+    ]
 
 
 @dataclass
@@ -304,7 +297,7 @@ class HeatRow:
     cells: list  # per principle number: (rank, level name) or None
 
 
-def heat_map(partnership, filters, principle_numbers=range(1, 7)):
+def heat_map(partnership, filters, principle_numbers=PRINCIPLE_NUMBERS):
     """One row per service (grouped by organisation): the levels of its latest counted audit."""
     services = list(
         _services(partnership, filters)
@@ -313,27 +306,29 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
     )
     latest_by_service = {}
     # Newest first, so the first row seen for a service is its latest audit.
-    for pk, service_id, _, audit_date, _ in sorted(
+    for pk, service_id, _, audit_date, _, ranks in sorted(
         portfolio_rows(partnership, filters), key=lambda r: (r[3], r[0]), reverse=True
     ):
-        latest_by_service.setdefault(service_id, {"pk": pk, "audit_date": audit_date})
-    levels = portfolio_levels(partnership, filters)
+        latest_by_service.setdefault(service_id, (pk, audit_date, ranks))
+    cells_of = {}  # the same levels recur: work out each pattern's cells once
     rows = []
     for service_id, service_name, organisation_name, organisation_id in services:
-        latest = latest_by_service.get(service_id)
-        cells = []
-        for number in principle_numbers:
-            rank = levels[latest["pk"]].get(number) if latest else None
-            cells.append((rank, LEVEL_NAMES.get(rank, "")) if rank else None)
+        pk, audit_date, ranks = latest_by_service.get(service_id, (None, None, ""))
+        cells = cells_of.get(ranks)
+        if cells is None:
+            cells = cells_of[ranks] = [
+                (rank, LEVEL_NAMES.get(rank, "")) if rank else None
+                for rank in ranks_by_number(ranks, principle_numbers)
+            ]
         rows.append(
             HeatRow(
                 organisation=organisation_name,
                 service=service_name,
                 organisation_id=organisation_id,
                 service_id=service_id,
-                audit_id=latest["pk"] if latest else None,
-                audit_date=latest["audit_date"] if latest else None,
-                cells=cells,
+                audit_id=pk,
+                audit_date=audit_date,
+                cells=list(cells),
             )
         )
     return rows
@@ -341,15 +336,16 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
 
 def _profile_counts(partnership, filters):
     """{sector: {principle number: {level rank: audits}}} for the portfolio, from the
-    portfolio's rows and levels that the heat map reads too."""
+    portfolio's rows that the heat map reads too: each (sector, levels) pattern once."""
 
     def compute():
-        levels = portfolio_levels(partnership, filters)
+        patterns = Counter((row[2], row[5]) for row in portfolio_rows(partnership, filters))
         counts = defaultdict(dict)
-        for pk, _, sector, _, _ in portfolio_rows(partnership, filters):
+        for (sector, ranks), audits in patterns.items():
             by_number = counts[sector]
-            for number, rank in levels.get(pk, {}).items():
-                by_number.setdefault(number, {1: 0, 2: 0, 3: 0})[rank] += 1
+            for number, digit in enumerate(ranks, start=1):
+                if digit != "0":
+                    by_number.setdefault(number, {1: 0, 2: 0, 3: 0})[int(digit)] += audits
         return counts
 
     return _cached(filters, ("profile", partnership.pk), compute)
@@ -379,32 +375,41 @@ def profile_by_sector(partnership, filters):
     return result
 
 
-def _accepted_assessments(partnership, filters):
-    return _in_period(
-        _scoped(
-            PrincipleAssessment.objects.filter(
-                audit__partnership=partnership, audit__status=ACCEPTED, level__isnull=False
-            ),
-            filters,
-            "audit__project__",
-        ),
-        filters,
-        "audit__audit_date",
-    )
+def _accepted_in_period(partnership, filters):
+    return _in_period(scoped_audits(partnership, filters).filter(status=ACCEPTED), filters)
+
+
+# The trend reads up to this many principles from each audit's level ranks.
+TREND_PRINCIPLES = range(1, 13)
+RATED_DIGITS = [str(rank) for rank in range(1, 10)]
+GOOD_DIGITS = [str(rank) for rank in range(2, 10)]  # Good or better
 
 
 def trend(partnership, filters):
-    """Per principle, the share rated Good or Excellent among accepted audits, by year."""
+    """Per principle, the share rated Good or Excellent among accepted audits, by year.
+
+    One pass over the accepted audits' rows, reading each audit's level ranks
+    (Audit.level_ranks) rather than its six assessments.
+    """
+    digits = {f"d{n}": Substr("level_ranks", n, 1) for n in TREND_PRINCIPLES}
+    counts = {}
+    for n in TREND_PRINCIPLES:
+        counts[f"total{n}"] = Count("pk", filter=Q(**{f"d{n}__in": RATED_DIGITS}))
+        counts[f"good{n}"] = Count("pk", filter=Q(**{f"d{n}__in": GOOD_DIGITS}))
     rows = (
-        _accepted_assessments(partnership, filters)
-        .annotate(year=ExtractYear("audit__audit_date"))
-        .values_list("year", "principle__number")
-        .annotate(total=Count("pk"), good=Count("pk", filter=Q(level__rank__gte=2)))
+        _accepted_in_period(partnership, filters)
         .order_by()
+        .annotate(year=ExtractYear("audit_date"), **digits)
+        .values("year")
+        .annotate(**counts)
     )
-    table = defaultdict(dict)
-    for year, number, total, good in rows:
-        table[year][number] = (good, total)
+    table = {}
+    for row in rows:
+        by_number = {
+            n: (row[f"good{n}"], row[f"total{n}"]) for n in TREND_PRINCIPLES if row[f"total{n}"]
+        }
+        if by_number:
+            table[row["year"]] = by_number
     return [(year, table[year]) for year in sorted(table)]
 
 
@@ -421,26 +426,24 @@ class Movement:
 def movement(partnership, filters):
     """Projects audited (accepted) more than once: did the last audit move up, stay or move down?
 
-    Compares the sum of principle levels of each project's last two accepted audits. The
-    database ranks each project's audits and pairs the latest with the one before, so only
-    one row per re-audited project comes back.
+    Compares the sum of principle levels (Audit.level_total) of each project's last two
+    accepted audits. The database ranks each project's audits and pairs the latest with
+    the one before, so only one row per re-audited project comes back.
     """
-    newest_first = [F("audit__audit_date").desc(), F("audit_id").desc()]
+    newest_first = [F("audit_date").desc(), F("pk").desc()]
     scored = (
-        _accepted_assessments(partnership, filters)
-        .values("audit_id", "audit__project_id", "audit__audit_date")
-        .annotate(score=Sum("level__rank"))
+        _accepted_in_period(partnership, filters)
+        # An audit with no level given has nothing to compare (as one with no assessment).
+        .exclude(level_total=0)
         .annotate(
-            newest=Window(
-                RowNumber(), partition_by=[F("audit__project_id")], order_by=newest_first
-            ),
+            newest=Window(RowNumber(), partition_by=[F("project_id")], order_by=newest_first),
             before=Window(
-                Lead("score"), partition_by=[F("audit__project_id")], order_by=newest_first
+                Lead("level_total"), partition_by=[F("project_id")], order_by=newest_first
             ),
         )
         .order_by()
     )
-    pairs = scored.filter(newest=1, before__isnull=False).values_list("audit_id", "score", "before")
+    pairs = scored.filter(newest=1, before__isnull=False).values_list("pk", "level_total", "before")
     result = Movement(0, 0, 0, [], [], [])
     for latest, score, before in pairs:
         if score > before:
