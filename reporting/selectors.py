@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear, Lead, RowNumber, Substr
+from django.db.models.functions import ExtractYear, Lead, RowNumber
 from django.utils import timezone
 
 from audits.models import Action, Audit
@@ -86,35 +86,84 @@ def _cached(filters, key, compute):
     return filters.cache[key]
 
 
-def portfolio_rows(partnership, filters):
-    """(audit id, service id, sector, date of audit, outcome rank, level ranks) of each
-    portfolio audit; the level ranks are Audit.level_ranks, a digit per principle.
-
-    One query, shared by every figure of a request.
-    """
+def _project_services(partnership, filters):
+    """{project id: (service id, sector)} for the partnership's projects: one query, so
+    the audits' queries need no joins (joining each of thousands of audits to its project
+    costs more than the audits themselves once many partnerships share the tables)."""
     return _cached(
         filters,
-        ("portfolio", partnership.pk),
-        lambda: list(
-            portfolio(partnership, filters)
-            .order_by()  # the model's ordering would sort thousands of rows for nothing
-            .values_list(
-                "pk",
-                "project__service_id",
-                "project__service__organisation__sector",
-                "audit_date",
-                "outcome__rank",
-                "level_ranks",
-            )
-        ),
+        ("project-services", partnership.pk),
+        lambda: {
+            pk: (service_id, sector)
+            for pk, service_id, sector in Project.objects.filter(partnership=partnership)
+            .order_by()
+            .values_list("pk", "service_id", "service__organisation__sector")
+        },
     )
 
 
+def _latest_rows(partnership, filters, statuses, dated):
+    """(audit id, project id, date of audit, outcome rank, level ranks, review date) of each
+    project's newest scoped audit with one of `statuses` (in the period when `dated`).
+
+    Ranked and picked in one pass over the partnership's audits. The portfolio of all
+    time and the latest accepted audits are the same rows: one query serves both.
+    """
+    dated = dated and bool(filters.period.start or filters.period.end)
+
+    def compute():
+        audits = scoped_audits(partnership, filters).filter(status__in=statuses)
+        if dated:
+            audits = _in_period(audits, filters)
+        newest_first = [F("audit_date").desc(), F("pk").desc()]
+        return list(
+            audits.order_by()
+            .annotate(
+                newest=Window(RowNumber(), partition_by=[F("project_id")], order_by=newest_first)
+            )
+            .filter(newest=1)
+            .values_list(
+                "pk", "project_id", "audit_date", "outcome__rank", "level_ranks", "review_date"
+            )
+        )
+
+    return _cached(filters, ("latest", partnership.pk, tuple(statuses), dated), compute)
+
+
+def _portfolio_latest(partnership, filters):
+    """The rows of _latest_rows() that make the portfolio."""
+    statuses = [ACCEPTED, SUBMITTED] if filters.include_submitted else [ACCEPTED]
+    rows = _latest_rows(partnership, filters, statuses, dated=True)
+    if filters.outcome_rank:
+        rows = [row for row in rows if row[3] == filters.outcome_rank]
+    return rows
+
+
+def portfolio_rows(partnership, filters):
+    """(audit id, service id, sector, date of audit, outcome rank, level ranks) of each
+    portfolio audit, as portfolio() picks them; the level ranks are Audit.level_ranks, a
+    digit per principle.
+
+    Shared by every figure of a request.
+    """
+
+    def compute():
+        service_of = _project_services(partnership, filters)
+        return [
+            (pk, *service_of[project_id], audit_date, outcome_rank, ranks)
+            for pk, project_id, audit_date, outcome_rank, ranks, _ in _portfolio_latest(
+                partnership, filters
+            )
+        ]
+
+    return _cached(filters, ("portfolio", partnership.pk), compute)
+
+
 def portfolio_ids(partnership, filters):
-    return [row[0] for row in portfolio_rows(partnership, filters)]
+    return [row[0] for row in _portfolio_latest(partnership, filters)]
 
 
-def _ids(ids):
+def ids_param(ids):
     """`ids` for an `__in` lookup. On PostgreSQL one array parameter: Django prepares each
     of thousands of separate parameters in Python, which cost more than the query."""
     if connection.vendor == "postgresql":
@@ -167,20 +216,24 @@ def reviews_overdue(partnership, filters, today=None):
 
 def review_dates(partnership, filters, today=None):
     """(audit id, review date, project busy) of each project's latest accepted audit: one
-    query for the overdue count and both review lists of the dashboard."""
-    busy = Audit.objects.filter(
-        partnership=partnership, project=OuterRef("project"), status__in=IN_PROGRESS
-    )
-    return _cached(
-        filters,
-        ("review-dates", partnership.pk),
-        lambda: list(
-            latest_accepted(partnership, filters)
-            .filter(review_date__isnull=False)
-            .annotate(busy=Exists(busy))
-            .values_list("pk", "review_date", "busy")
-        ),
-    )
+    query for the overdue count and both review lists of the dashboard (none more when
+    the portfolio is of all time), and one for the projects with an audit in progress."""
+
+    def compute():
+        busy = set(
+            Audit.objects.filter(partnership=partnership, status__in=IN_PROGRESS)
+            .order_by()
+            .values_list("project_id", flat=True)
+        )
+        return [
+            (pk, review_date, project_id in busy)
+            for pk, project_id, _, _, _, review_date in _latest_rows(
+                partnership, filters, [ACCEPTED], dated=False
+            )
+            if review_date is not None
+        ]
+
+    return _cached(filters, ("review-dates", partnership.pk), compute)
 
 
 def _reviews_by_date(partnership, filters, wanted, limit):
@@ -219,9 +272,9 @@ def reviews_due(partnership, filters, days=60, today=None):
 def actions_overdue(partnership, filters, today=None):
     today = today or timezone.localdate()
     # The same rule as the Actions page: not started or in progress, due before today.
-    return Action.objects.filter(audit_id__in=_ids(portfolio_ids(partnership, filters))).overdue(
-        today
-    )
+    return Action.objects.filter(
+        audit_id__in=ids_param(portfolio_ids(partnership, filters))
+    ).overdue(today)
 
 
 def headline_in_period(partnership, filters, today=None):
@@ -248,13 +301,15 @@ def headline_now(partnership, filters, today=None):
     """The headline figures of today, whatever the period: a handful of queries."""
     today = today or timezone.localdate()
     projects = _scoped(Project.objects.filter(partnership=partnership, active=True), filters)
-    audited_services = (
+    recent = (
         scoped_audits(partnership, filters)
         .filter(status=ACCEPTED, audit_date__gte=today - timedelta(days=365))
-        .values("project__service")
+        .order_by()
+        .values_list("project_id", flat=True)
         .distinct()
-        .count()
     )
+    service_of = _project_services(partnership, filters)
+    audited_services = len({service_of[project_id][0] for project_id in recent})
     return {
         "projects": projects.count(),
         "awaiting_review": scoped_audits(partnership, filters).filter(status=SUBMITTED).count(),
@@ -379,38 +434,27 @@ def _accepted_in_period(partnership, filters):
     return _in_period(scoped_audits(partnership, filters).filter(status=ACCEPTED), filters)
 
 
-# The trend reads up to this many principles from each audit's level ranks.
-TREND_PRINCIPLES = range(1, 13)
-RATED_DIGITS = [str(rank) for rank in range(1, 10)]
-GOOD_DIGITS = [str(rank) for rank in range(2, 10)]  # Good or better
-
-
 def trend(partnership, filters):
     """Per principle, the share rated Good or Excellent among accepted audits, by year.
 
-    One pass over the accepted audits' rows, reading each audit's level ranks
-    (Audit.level_ranks) rather than its six assessments.
+    The database counts the accepted audits by year and pattern of levels
+    (Audit.level_ranks), one pass over one row per audit; the patterns are few (at most
+    three levels to the power of six principles), so adding them up here is quick.
     """
-    digits = {f"d{n}": Substr("level_ranks", n, 1) for n in TREND_PRINCIPLES}
-    counts = {}
-    for n in TREND_PRINCIPLES:
-        counts[f"total{n}"] = Count("pk", filter=Q(**{f"d{n}__in": RATED_DIGITS}))
-        counts[f"good{n}"] = Count("pk", filter=Q(**{f"d{n}__in": GOOD_DIGITS}))
-    rows = (
+    patterns = (
         _accepted_in_period(partnership, filters)
         .order_by()
-        .annotate(year=ExtractYear("audit_date"), **digits)
-        .values("year")
-        .annotate(**counts)
+        .values_list(ExtractYear("audit_date"), "level_ranks")
+        .annotate(audits=Count("pk"))
     )
-    table = {}
-    for row in rows:
-        by_number = {
-            n: (row[f"good{n}"], row[f"total{n}"]) for n in TREND_PRINCIPLES if row[f"total{n}"]
-        }
-        if by_number:
-            table[row["year"]] = by_number
-    return [(year, table[year]) for year in sorted(table)]
+    table = defaultdict(dict)
+    for year, ranks, audits in patterns:
+        by_number = table[year]
+        for number, digit in enumerate(ranks, start=1):
+            if digit != "0":
+                good, total = by_number.get(number, (0, 0))
+                by_number[number] = (good + audits * (digit >= "2"), total + audits)
+    return [(year, table[year]) for year in sorted(table) if table[year]]
 
 
 @dataclass
