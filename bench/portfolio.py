@@ -20,7 +20,8 @@ rows. It measures, with the figures' cache off (the time after any change to the
 Then it adds 50 other partnerships of the same shape and measures again. The load average
 is printed with each set of figures: the machine is shared, so the ratios are the figures
 to trust. Nothing is asserted. Each run starts from a new database; BENCH_REUSE=1
-measures the data a previous run left instead.
+measures the data a previous run left instead. BENCH_REQUESTS (30) sets the repeats,
+BENCH_EXPLAIN=0 leaves out the query plans, BENCH_EXPORTS=0 the exports.
 """
 
 import datetime
@@ -40,6 +41,8 @@ SERVICES, PROJECTS_PER_SERVICE, AUDITS_PER_PROJECT, ORGANISATIONS = 300, 10, 4, 
 OTHER_PARTNERSHIPS = int(os.environ.get("BENCH_OTHER_PARTNERSHIPS", "50"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 EXPORT_REQUESTS = int(os.environ.get("BENCH_EXPORT_REQUESTS", "5"))
+# BENCH_EXPORTS=0 measures the dashboard only.
+EXPORTS = os.environ.get("BENCH_EXPORTS", "1") == "1"
 
 
 def fresh_database(url):
@@ -589,8 +592,9 @@ def measure(label, client, partnership, rows_partnership=None):
         f"  dashboard, figures cached until the data changes: median {cached_median:.1f} ms, "
         f"p95 {cached_p95:.1f} ms, {timer.count} queries {load()}"
     )
-    export_figures(client, partnership, EXPORT_REQUESTS)
-    if rows_partnership is not None:
+    if EXPORTS:
+        export_figures(client, partnership, EXPORT_REQUESTS)
+    if EXPORTS and rows_partnership is not None:
         export_figures(client, rows_partnership, EXPORT_REQUESTS)
     return dash_median, cached_median
 

@@ -32,22 +32,30 @@ def stacked_bars(rows, *, title, compact=False):
             count = counts.get(rank, 0)
             width = bar_width * count / total if total else 0
             if count:
+                # Numbers as text here: the template would format each one for the locale,
+                # which costs more than the rest of the chart (an SVG wants plain numbers).
                 segments.append(
                     {
-                        "x": round(x, 1),
-                        "width": round(width, 1),
+                        "x": str(round(x, 1)),
+                        "width": str(round(width, 1)),
                         "fill": fill,
                         "text_colour": text,
-                        "count": count,
+                        "count": str(count),
                         "name": name,
                         # Numbers go inside a segment only when they fit.
                         "show_text": width >= 22,
-                        "text_x": round(x + width / 2, 1),
+                        "text_x": str(round(x + width / 2, 1)),
                     }
                 )
             x += width
         bars.append(
-            {"label": label, "y": y, "total": total, "segments": segments, "height": row_height}
+            {
+                "label": label,
+                "y": str(y),
+                "total": total,
+                "segments": segments,
+                "height": str(row_height),
+            }
         )
     height = 30 + len(rows) * (row_height + gap) + 10
     return render_to_string(
@@ -59,7 +67,7 @@ def stacked_bars(rows, *, title, compact=False):
             "height": height,
             "label_width": label_width,
             "levels": LEVELS,
-            "text_offset": row_height / 2 + 5,
+            "text_offset": str(row_height / 2 + 5),
         },
     )
 
