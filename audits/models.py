@@ -90,8 +90,16 @@ class Audit(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     # Optimistic lock for the audit's own fields: a save names the version it started from.
     version = models.PositiveIntegerField(default=1)
+    # The audit's principle levels in one row, for the portfolio's figures, which would
+    # otherwise read six assessments per audit over years of audits: the rank given to
+    # each principle, one digit per principle number in order ("0" where no level is
+    # chosen), and the sum of those ranks. Derived from the assessments and kept by
+    # audits/services.py (levels_summary_refresh) whenever a level changes.
+    level_ranks = models.CharField(max_length=40, blank=True, default="", editable=False)
+    level_total = models.PositiveSmallIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    # The summary is derived from the assessments, which have their own history.
+    history = HistoricalRecords(excluded_fields=["level_ranks", "level_total"])
     objects = AuditQuerySet.as_manager()
 
     class Meta:

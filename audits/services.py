@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from partnership.models import Role
 from principles.models import current_framework
 
+from .level_summary import levels_summary_refresh
 from .models import (
     Action,
     ActionUpdate,
@@ -85,6 +86,13 @@ def _locked(audit):
     return Audit.objects.select_for_update(of=("self",)).select_related("project").get(pk=audit.pk)
 
 
+def _levels_changed(audit):
+    """Refresh the audit's one-row summary of its levels, which the portfolio reads (see
+    level_summary.py), and the instance's copy, so a later save() keeps it."""
+    levels_summary_refresh(Audit.objects.filter(pk=audit.pk))
+    audit.refresh_from_db(fields=["level_ranks", "level_total"])
+
+
 def _bump(audit, expected_version):
     """Claim the next version of the audit, or raise EditConflict."""
     updated = Audit.objects.filter(pk=audit.pk, version=expected_version).update(
@@ -140,6 +148,8 @@ def audit_start(*, project, by, membership, carry_forward=False):
         PrincipleAssessment,
         default_user=by,
     )
+    if previous:
+        _levels_changed(audit)
     if previous:
         for person in previous.people.all():
             AuditPerson.objects.create(
@@ -214,6 +224,7 @@ def assessment_save(*, assessment, membership, level, notes, expected_version, r
     if changed:
         assessment.carried_forward = False
         assessment.save(update_fields=["level", "notes", "carried_forward", "updated_at"])
+        _levels_changed(audit)
     for comment_id, text in (responses or {}).items():
         audit.comments.filter(pk=comment_id, resolved_at__isnull=True).update(response=text)
     return assessment
@@ -396,6 +407,8 @@ def audit_submit(*, audit, membership, by, name, designation, confirmed, today: 
     audit.submitted_at = now
     audit.version += 1
     audit.save()
+    # Counted from now on: its summary is made sure of whatever wrote the levels.
+    _levels_changed(audit)
     if resubmission:
         audit.comments.filter(resolved_at__isnull=True).update(resolved_at=now, resolved_by=by)
     AuditEvent.objects.create(
@@ -480,6 +493,7 @@ def audit_accept(*, audit, membership, by, comments=None):
     audit.accepted_at = now
     audit.version += 1
     audit.save()
+    _levels_changed(audit)
     AuditEvent.objects.create(audit=audit, kind=AuditEvent.Kind.ACCEPTED, by=by)
     return audit
 

@@ -9,16 +9,17 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from audits.models import FamilyRating, FamilyReview, PrincipleAssessment
 
-from .selectors import portfolio
+from .selectors import ids_param, portfolio_ids
 
 
 def family_rated_share(partnership, filters):
     """{audits, rated, percent}: portfolio audits, and those with families' ratings sent."""
-    counts = portfolio(partnership, filters).aggregate(
-        audits=Count("pk"),
-        rated=Count("pk", filter=Q(family_review__submitted_at__isnull=False)),
-    )
-    audits, rated = counts["audits"], counts["rated"]
+    # The portfolio's rows are already read for the request's other figures.
+    ids = portfolio_ids(partnership, filters)
+    audits = len(ids)
+    rated = FamilyReview.objects.filter(
+        audit_id__in=ids_param(ids), submitted_at__isnull=False
+    ).count()
     return {
         "audits": audits,
         "rated": rated,
@@ -30,7 +31,7 @@ def service_against_families(partnership, filters):
     """For each principle rated by both sides in the portfolio: how many audits, and how
     often the service's level was higher than, lower than or the same as the families'."""
     sent = FamilyReview.objects.filter(
-        audit__in=portfolio(partnership, filters).values("pk"), submitted_at__isnull=False
+        audit_id__in=ids_param(portfolio_ids(partnership, filters)), submitted_at__isnull=False
     )
     service_rank = PrincipleAssessment.objects.filter(
         audit_id=OuterRef("review__audit_id"), principle_id=OuterRef("principle_id")

@@ -5,17 +5,17 @@ The portfolio is each project's latest accepted audit whose date of audit falls 
 period (and, when asked, submitted audits too).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear, Lead, RowNumber
 from django.utils import timezone
 
-from audits.models import Action, Audit, PrincipleAssessment
+from audits.models import Action, Audit
 from partnership.models import Project, Sector, Service
 
 from .filters import small_number
@@ -23,6 +23,8 @@ from .filters import small_number
 ACCEPTED = Audit.Status.ACCEPTED
 SUBMITTED = Audit.Status.SUBMITTED
 IN_PROGRESS = (Audit.Status.DRAFT, Audit.Status.SUBMITTED, Audit.Status.CHANGES_REQUESTED)
+# The principles the dashboard shows.
+PRINCIPLE_NUMBERS = range(1, 7)
 
 
 def _scoped(queryset, filters, prefix=""):
@@ -84,31 +86,84 @@ def _cached(filters, key, compute):
     return filters.cache[key]
 
 
-def portfolio_rows(partnership, filters):
-    """(audit id, service id, sector, date of audit, outcome rank) of each portfolio audit.
-
-    One query, shared by every figure of a request.
-    """
+def _project_services(partnership, filters):
+    """{project id: (service id, sector)} for the partnership's projects: one query, so
+    the audits' queries need no joins (joining each of thousands of audits to its project
+    costs more than the audits themselves once many partnerships share the tables)."""
     return _cached(
         filters,
-        ("portfolio", partnership.pk),
-        lambda: list(
-            portfolio(partnership, filters).values_list(
-                "pk",
-                "project__service_id",
-                "project__service__organisation__sector",
-                "audit_date",
-                "outcome__rank",
-            )
-        ),
+        ("project-services", partnership.pk),
+        lambda: {
+            pk: (service_id, sector)
+            for pk, service_id, sector in Project.objects.filter(partnership=partnership)
+            .order_by()
+            .values_list("pk", "service_id", "service__organisation__sector")
+        },
     )
 
 
+def _latest_rows(partnership, filters, statuses, dated):
+    """(audit id, project id, date of audit, outcome rank, level ranks, review date) of each
+    project's newest scoped audit with one of `statuses` (in the period when `dated`).
+
+    Ranked and picked in one pass over the partnership's audits. The portfolio of all
+    time and the latest accepted audits are the same rows: one query serves both.
+    """
+    dated = dated and bool(filters.period.start or filters.period.end)
+
+    def compute():
+        audits = scoped_audits(partnership, filters).filter(status__in=statuses)
+        if dated:
+            audits = _in_period(audits, filters)
+        newest_first = [F("audit_date").desc(), F("pk").desc()]
+        return list(
+            audits.order_by()
+            .annotate(
+                newest=Window(RowNumber(), partition_by=[F("project_id")], order_by=newest_first)
+            )
+            .filter(newest=1)
+            .values_list(
+                "pk", "project_id", "audit_date", "outcome__rank", "level_ranks", "review_date"
+            )
+        )
+
+    return _cached(filters, ("latest", partnership.pk, tuple(statuses), dated), compute)
+
+
+def _portfolio_latest(partnership, filters):
+    """The rows of _latest_rows() that make the portfolio."""
+    statuses = [ACCEPTED, SUBMITTED] if filters.include_submitted else [ACCEPTED]
+    rows = _latest_rows(partnership, filters, statuses, dated=True)
+    if filters.outcome_rank:
+        rows = [row for row in rows if row[3] == filters.outcome_rank]
+    return rows
+
+
+def portfolio_rows(partnership, filters):
+    """(audit id, service id, sector, date of audit, outcome rank, level ranks) of each
+    portfolio audit, as portfolio() picks them; the level ranks are Audit.level_ranks, a
+    digit per principle.
+
+    Shared by every figure of a request.
+    """
+
+    def compute():
+        service_of = _project_services(partnership, filters)
+        return [
+            (pk, *service_of[project_id], audit_date, outcome_rank, ranks)
+            for pk, project_id, audit_date, outcome_rank, ranks, _ in _portfolio_latest(
+                partnership, filters
+            )
+        ]
+
+    return _cached(filters, ("portfolio", partnership.pk), compute)
+
+
 def portfolio_ids(partnership, filters):
-    return [row[0] for row in portfolio_rows(partnership, filters)]
+    return [row[0] for row in _portfolio_latest(partnership, filters)]
 
 
-def _ids(ids):
+def ids_param(ids):
     """`ids` for an `__in` lookup. On PostgreSQL one array parameter: Django prepares each
     of thousands of separate parameters in Python, which cost more than the query."""
     if connection.vendor == "postgresql":
@@ -116,25 +171,12 @@ def _ids(ids):
     return ids
 
 
-def portfolio_levels(partnership, filters):
-    """{audit id: {principle number: level rank}} for the portfolio, in one query."""
-
-    def compute():
-        levels = defaultdict(dict)
-        # The ids themselves, not the portfolio's SQL: PostgreSQL cannot estimate how many
-        # audits the window function keeps, and plans a join of thousands as one of a few.
-        rows = (
-            PrincipleAssessment.objects.filter(
-                audit_id__in=_ids(portfolio_ids(partnership, filters)), level__isnull=False
-            )
-            .order_by()  # the model's ordering would sort 18,000 rows for nothing
-            .values_list("audit_id", "principle__number", "level__rank")
-        )
-        for audit_id, number, rank in rows:
-            levels[audit_id][number] = rank
-        return levels
-
-    return _cached(filters, ("levels", partnership.pk), compute)
+def ranks_by_number(level_ranks, principle_numbers=PRINCIPLE_NUMBERS):
+    """[rank or None for each of `principle_numbers`] from an Audit.level_ranks string."""
+    return [
+        int(level_ranks[n - 1]) or None if n <= len(level_ranks) else None
+        for n in principle_numbers
+    ]
 
 
 @dataclass
@@ -174,20 +216,24 @@ def reviews_overdue(partnership, filters, today=None):
 
 def review_dates(partnership, filters, today=None):
     """(audit id, review date, project busy) of each project's latest accepted audit: one
-    query for the overdue count and both review lists of the dashboard."""
-    busy = Audit.objects.filter(
-        partnership=partnership, project=OuterRef("project"), status__in=IN_PROGRESS
-    )
-    return _cached(
-        filters,
-        ("review-dates", partnership.pk),
-        lambda: list(
-            latest_accepted(partnership, filters)
-            .filter(review_date__isnull=False)
-            .annotate(busy=Exists(busy))
-            .values_list("pk", "review_date", "busy")
-        ),
-    )
+    query for the overdue count and both review lists of the dashboard (none more when
+    the portfolio is of all time), and one for the projects with an audit in progress."""
+
+    def compute():
+        busy = set(
+            Audit.objects.filter(partnership=partnership, status__in=IN_PROGRESS)
+            .order_by()
+            .values_list("project_id", flat=True)
+        )
+        return [
+            (pk, review_date, project_id in busy)
+            for pk, project_id, _, _, _, review_date in _latest_rows(
+                partnership, filters, [ACCEPTED], dated=False
+            )
+            if review_date is not None
+        ]
+
+    return _cached(filters, ("review-dates", partnership.pk), compute)
 
 
 def _reviews_by_date(partnership, filters, wanted, limit):
@@ -226,9 +272,9 @@ def reviews_due(partnership, filters, days=60, today=None):
 def actions_overdue(partnership, filters, today=None):
     today = today or timezone.localdate()
     # The same rule as the Actions page: not started or in progress, due before today.
-    return Action.objects.filter(audit_id__in=_ids(portfolio_ids(partnership, filters))).overdue(
-        today
-    )
+    return Action.objects.filter(
+        audit_id__in=ids_param(portfolio_ids(partnership, filters))
+    ).overdue(today)
 
 
 def headline_in_period(partnership, filters, today=None):
@@ -255,13 +301,15 @@ def headline_now(partnership, filters, today=None):
     """The headline figures of today, whatever the period: a handful of queries."""
     today = today or timezone.localdate()
     projects = _scoped(Project.objects.filter(partnership=partnership, active=True), filters)
-    audited_services = (
+    recent = (
         scoped_audits(partnership, filters)
         .filter(status=ACCEPTED, audit_date__gte=today - timedelta(days=365))
-        .values("project__service")
+        .order_by()
+        .values_list("project_id", flat=True)
         .distinct()
-        .count()
     )
+    service_of = _project_services(partnership, filters)
+    audited_services = len({service_of[project_id][0] for project_id in recent})
     return {
         "projects": projects.count(),
         "awaiting_review": scoped_audits(partnership, filters).filter(status=SUBMITTED).count(),
@@ -304,7 +352,7 @@ class HeatRow:
     cells: list  # per principle number: (rank, level name) or None
 
 
-def heat_map(partnership, filters, principle_numbers=range(1, 7)):
+def heat_map(partnership, filters, principle_numbers=PRINCIPLE_NUMBERS):
     """One row per service (grouped by organisation): the levels of its latest counted audit."""
     services = list(
         _services(partnership, filters)
@@ -313,27 +361,29 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
     )
     latest_by_service = {}
     # Newest first, so the first row seen for a service is its latest audit.
-    for pk, service_id, _, audit_date, _ in sorted(
+    for pk, service_id, _, audit_date, _, ranks in sorted(
         portfolio_rows(partnership, filters), key=lambda r: (r[3], r[0]), reverse=True
     ):
-        latest_by_service.setdefault(service_id, {"pk": pk, "audit_date": audit_date})
-    levels = portfolio_levels(partnership, filters)
+        latest_by_service.setdefault(service_id, (pk, audit_date, ranks))
+    cells_of = {}  # the same levels recur: work out each pattern's cells once
     rows = []
     for service_id, service_name, organisation_name, organisation_id in services:
-        latest = latest_by_service.get(service_id)
-        cells = []
-        for number in principle_numbers:
-            rank = levels[latest["pk"]].get(number) if latest else None
-            cells.append((rank, LEVEL_NAMES.get(rank, "")) if rank else None)
+        pk, audit_date, ranks = latest_by_service.get(service_id, (None, None, ""))
+        cells = cells_of.get(ranks)
+        if cells is None:
+            cells = cells_of[ranks] = [
+                (rank, LEVEL_NAMES.get(rank, "")) if rank else None
+                for rank in ranks_by_number(ranks, principle_numbers)
+            ]
         rows.append(
             HeatRow(
                 organisation=organisation_name,
                 service=service_name,
                 organisation_id=organisation_id,
                 service_id=service_id,
-                audit_id=latest["pk"] if latest else None,
-                audit_date=latest["audit_date"] if latest else None,
-                cells=cells,
+                audit_id=pk,
+                audit_date=audit_date,
+                cells=list(cells),
             )
         )
     return rows
@@ -341,15 +391,16 @@ def heat_map(partnership, filters, principle_numbers=range(1, 7)):
 
 def _profile_counts(partnership, filters):
     """{sector: {principle number: {level rank: audits}}} for the portfolio, from the
-    portfolio's rows and levels that the heat map reads too."""
+    portfolio's rows that the heat map reads too: each (sector, levels) pattern once."""
 
     def compute():
-        levels = portfolio_levels(partnership, filters)
+        patterns = Counter((row[2], row[5]) for row in portfolio_rows(partnership, filters))
         counts = defaultdict(dict)
-        for pk, _, sector, _, _ in portfolio_rows(partnership, filters):
+        for (sector, ranks), audits in patterns.items():
             by_number = counts[sector]
-            for number, rank in levels.get(pk, {}).items():
-                by_number.setdefault(number, {1: 0, 2: 0, 3: 0})[rank] += 1
+            for number, digit in enumerate(ranks, start=1):
+                if digit != "0":
+                    by_number.setdefault(number, {1: 0, 2: 0, 3: 0})[int(digit)] += audits
         return counts
 
     return _cached(filters, ("profile", partnership.pk), compute)
@@ -379,33 +430,31 @@ def profile_by_sector(partnership, filters):
     return result
 
 
-def _accepted_assessments(partnership, filters):
-    return _in_period(
-        _scoped(
-            PrincipleAssessment.objects.filter(
-                audit__partnership=partnership, audit__status=ACCEPTED, level__isnull=False
-            ),
-            filters,
-            "audit__project__",
-        ),
-        filters,
-        "audit__audit_date",
-    )
+def _accepted_in_period(partnership, filters):
+    return _in_period(scoped_audits(partnership, filters).filter(status=ACCEPTED), filters)
 
 
 def trend(partnership, filters):
-    """Per principle, the share rated Good or Excellent among accepted audits, by year."""
-    rows = (
-        _accepted_assessments(partnership, filters)
-        .annotate(year=ExtractYear("audit__audit_date"))
-        .values_list("year", "principle__number")
-        .annotate(total=Count("pk"), good=Count("pk", filter=Q(level__rank__gte=2)))
+    """Per principle, the share rated Good or Excellent among accepted audits, by year.
+
+    The database counts the accepted audits by year and pattern of levels
+    (Audit.level_ranks), one pass over one row per audit; the patterns are few (at most
+    three levels to the power of six principles), so adding them up here is quick.
+    """
+    patterns = (
+        _accepted_in_period(partnership, filters)
         .order_by()
+        .values_list(ExtractYear("audit_date"), "level_ranks")
+        .annotate(audits=Count("pk"))
     )
     table = defaultdict(dict)
-    for year, number, total, good in rows:
-        table[year][number] = (good, total)
-    return [(year, table[year]) for year in sorted(table)]
+    for year, ranks, audits in patterns:
+        by_number = table[year]
+        for number, digit in enumerate(ranks, start=1):
+            if digit != "0":
+                good, total = by_number.get(number, (0, 0))
+                by_number[number] = (good + audits * (digit >= "2"), total + audits)
+    return [(year, table[year]) for year in sorted(table) if table[year]]
 
 
 @dataclass
@@ -421,26 +470,24 @@ class Movement:
 def movement(partnership, filters):
     """Projects audited (accepted) more than once: did the last audit move up, stay or move down?
 
-    Compares the sum of principle levels of each project's last two accepted audits. The
-    database ranks each project's audits and pairs the latest with the one before, so only
-    one row per re-audited project comes back.
+    Compares the sum of principle levels (Audit.level_total) of each project's last two
+    accepted audits. The database ranks each project's audits and pairs the latest with
+    the one before, so only one row per re-audited project comes back.
     """
-    newest_first = [F("audit__audit_date").desc(), F("audit_id").desc()]
+    newest_first = [F("audit_date").desc(), F("pk").desc()]
     scored = (
-        _accepted_assessments(partnership, filters)
-        .values("audit_id", "audit__project_id", "audit__audit_date")
-        .annotate(score=Sum("level__rank"))
+        _accepted_in_period(partnership, filters)
+        # An audit with no level given has nothing to compare (as one with no assessment).
+        .exclude(level_total=0)
         .annotate(
-            newest=Window(
-                RowNumber(), partition_by=[F("audit__project_id")], order_by=newest_first
-            ),
+            newest=Window(RowNumber(), partition_by=[F("project_id")], order_by=newest_first),
             before=Window(
-                Lead("score"), partition_by=[F("audit__project_id")], order_by=newest_first
+                Lead("level_total"), partition_by=[F("project_id")], order_by=newest_first
             ),
         )
         .order_by()
     )
-    pairs = scored.filter(newest=1, before__isnull=False).values_list("audit_id", "score", "before")
+    pairs = scored.filter(newest=1, before__isnull=False).values_list("pk", "level_total", "before")
     result = Movement(0, 0, 0, [], [], [])
     for latest, score, before in pairs:
         if score > before:

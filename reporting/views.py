@@ -124,6 +124,7 @@ def _dashboard_context(request, filters, today, period, now):
     groups = figures.get("heat_map_groups", [])
     drill = reverse("reporting:heat_map", args=[request.partnership.slug])
     figures.update(
+        audit_url=_audit_url_pattern(request),
         heat_map_shown=charts.heat_map_groups_html(
             groups[:HEAT_ORGANISATIONS],
             _audit_url(request),
@@ -169,12 +170,13 @@ def _figures_context(request, filters, today):
     )
 
 
-def _audit_url(request):
+def _audit_url_pattern(request):
     # One reverse() for the pattern, then plain substitution for each audit.
-    pattern = reverse("audits:audit_view", args=[request.partnership.slug, 0]).replace(
-        "/0/", "/{}/"
-    )
-    return pattern.format
+    return reverse("audits:audit_view", args=[request.partnership.slug, 0]).replace("/0/", "/{}/")
+
+
+def _audit_url(request):
+    return _audit_url_pattern(request).format
 
 
 @partnership_view(PORTFOLIO_VIEWERS)

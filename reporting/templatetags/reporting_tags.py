@@ -25,6 +25,13 @@ def share(by_principle, number):
 
 
 @register.filter
+def with_pk(pattern, pk):
+    """An object's URL from a pattern with {} for its id, reversed once per page rather
+    than once per link (see reporting.views._audit_url)."""
+    return pattern.format(pk)
+
+
+@register.filter
 def cell(cells, index):
     return cells[index]
 

@@ -56,7 +56,11 @@ def submitted_audit(area, membership=None):
     from partnership.models import Role
 
     membership = membership or area.members[Role.ADMIN]
-    audit = fill_audit(start_audit(area, membership), membership)
+    return submit_audit(fill_audit(start_audit(area, membership), membership), membership)
+
+
+def submit_audit(audit, membership):
+    """Sign and submit a completed audit."""
     return services.audit_submit(
         audit=audit,
         membership=membership,

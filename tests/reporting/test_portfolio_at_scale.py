@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audits.level_summary import levels_summary_refresh
 from audits.models import Action, Audit, PrincipleAssessment
 from partnership.models import Organisation, Project, Role, Sector, Service
 from principles.models import current_framework
@@ -75,6 +76,9 @@ def grow(area, organisations):
         for audit in audits
         for principle in principles
     )
+    # Levels written in bulk bypass the services: refresh each audit's one-row summary of
+    # them as the migration that added it does.
+    levels_summary_refresh(Audit.objects.filter(pk__in=[audit.pk for audit in audits]))
     Action.objects.bulk_create(
         Action(audit=audit, what="Share the findings", who="Lead", due_date=TODAY - timedelta(1))
         for audit in audits
