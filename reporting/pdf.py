@@ -41,7 +41,7 @@ def _memoise_page_references():
 
 # WeasyPrint's user-agent stylesheet gives every element of the document six
 # pseudo-elements (::marker and the footnote and note calls and markers) whose styles it
-# works out one by one: five sixths of the styles it computed for a large pack. Markers
+# works out one by one: nearly all the styles it computed for a large pack. Markers
 # are drawn only on list items, and these documents have no footnotes or notes, so the
 # rules are narrowed to the elements they can apply to; nothing on the page changes.
 _PSEUDO_FOR_ALL = (
