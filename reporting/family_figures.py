@@ -9,17 +9,32 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from audits.models import FamilyRating, FamilyReview, PrincipleAssessment
 
-from .selectors import ids_param, portfolio_ids
+from .selectors import ids_param, portfolio, portfolio_ids_read
+
+
+def _portfolio_audits(partnership, filters):
+    """The portfolio's audit ids for an `__in` lookup: the ids themselves when this
+    request has read them for the other figures, else the portfolio's query (a page whose
+    other figures are cached need not read thousands of ids for two counts)."""
+    ids = portfolio_ids_read(partnership, filters)
+    if ids is None:
+        return portfolio(partnership, filters).values("pk"), None
+    return ids_param(ids), len(ids)
 
 
 def family_rated_share(partnership, filters):
     """{audits, rated, percent}: portfolio audits, and those with families' ratings sent."""
-    # The portfolio's rows are already read for the request's other figures.
-    ids = portfolio_ids(partnership, filters)
-    audits = len(ids)
-    rated = FamilyReview.objects.filter(
-        audit_id__in=ids_param(ids), submitted_at__isnull=False
-    ).count()
+    audit_ids, audits = _portfolio_audits(partnership, filters)
+    if audits is None:
+        counts = portfolio(partnership, filters).aggregate(
+            audits=Count("pk"),
+            rated=Count("pk", filter=Q(family_review__submitted_at__isnull=False)),
+        )
+        audits, rated = counts["audits"], counts["rated"]
+    else:
+        rated = FamilyReview.objects.filter(
+            audit_id__in=audit_ids, submitted_at__isnull=False
+        ).count()
     return {
         "audits": audits,
         "rated": rated,
@@ -31,7 +46,7 @@ def service_against_families(partnership, filters):
     """For each principle rated by both sides in the portfolio: how many audits, and how
     often the service's level was higher than, lower than or the same as the families'."""
     sent = FamilyReview.objects.filter(
-        audit_id__in=ids_param(portfolio_ids(partnership, filters)), submitted_at__isnull=False
+        audit_id__in=_portfolio_audits(partnership, filters)[0], submitted_at__isnull=False
     )
     service_rank = PrincipleAssessment.objects.filter(
         audit_id=OuterRef("review__audit_id"), principle_id=OuterRef("principle_id")

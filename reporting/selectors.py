@@ -72,7 +72,7 @@ def _latest_per_project(audits):
 
 def portfolio(partnership, filters):
     """Each project's latest counted audit in the period: the heart of every figure."""
-    statuses = [ACCEPTED, SUBMITTED] if filters.include_submitted else [ACCEPTED]
+    statuses = _portfolio_statuses(filters)
     counted = _in_period(scoped_audits(partnership, filters).filter(status__in=statuses), filters)
     audits = _latest_per_project(counted).filter(partnership=partnership)
     if filters.outcome_rank:
@@ -102,6 +102,19 @@ def _project_services(partnership, filters):
     )
 
 
+def _latest_key(partnership, filters, statuses, dated):
+    return (
+        "latest",
+        partnership.pk,
+        tuple(statuses),
+        dated and bool(filters.period.start or filters.period.end),
+    )
+
+
+def _portfolio_statuses(filters):
+    return [ACCEPTED, SUBMITTED] if filters.include_submitted else [ACCEPTED]
+
+
 def _latest_rows(partnership, filters, statuses, dated):
     """(audit id, project id, date of audit, outcome rank, level ranks, review date) of each
     project's newest scoped audit with one of `statuses` (in the period when `dated`).
@@ -109,7 +122,8 @@ def _latest_rows(partnership, filters, statuses, dated):
     Ranked and picked in one pass over the partnership's audits. The portfolio of all
     time and the latest accepted audits are the same rows: one query serves both.
     """
-    dated = dated and bool(filters.period.start or filters.period.end)
+    key = _latest_key(partnership, filters, statuses, dated)
+    dated = key[-1]
 
     def compute():
         audits = scoped_audits(partnership, filters).filter(status__in=statuses)
@@ -127,13 +141,12 @@ def _latest_rows(partnership, filters, statuses, dated):
             )
         )
 
-    return _cached(filters, ("latest", partnership.pk, tuple(statuses), dated), compute)
+    return _cached(filters, key, compute)
 
 
 def _portfolio_latest(partnership, filters):
     """The rows of _latest_rows() that make the portfolio."""
-    statuses = [ACCEPTED, SUBMITTED] if filters.include_submitted else [ACCEPTED]
-    rows = _latest_rows(partnership, filters, statuses, dated=True)
+    rows = _latest_rows(partnership, filters, _portfolio_statuses(filters), dated=True)
     if filters.outcome_rank:
         rows = [row for row in rows if row[3] == filters.outcome_rank]
     return rows
@@ -157,6 +170,14 @@ def portfolio_rows(partnership, filters):
         ]
 
     return _cached(filters, ("portfolio", partnership.pk), compute)
+
+
+def portfolio_ids_read(partnership, filters):
+    """The portfolio's ids if this request has read them already, else None."""
+    key = _latest_key(partnership, filters, _portfolio_statuses(filters), dated=True)
+    if key not in filters.cache:
+        return None
+    return portfolio_ids(partnership, filters)
 
 
 def portfolio_ids(partnership, filters):
