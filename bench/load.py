@@ -17,7 +17,8 @@ percentile of the HTML pages together, of the dashboard and of the exports (exac
 every response time of the steady state), errors, and the number of people at which the
 95th percentile first passes one second. It also prints the CPU seconds each part of the
 stack used (web workers, Celery, PostgreSQL, Redis, Locust itself). GUNICORN_THREADS
-(default 1) runs gunicorn's threaded workers with that many threads each.
+(default 1) runs gunicorn's threaded workers with that many threads each; LOAD_THINK
+("min,max" seconds, default 5,12) is each person's wait between steps.
 It listens on 127.0.0.1 only (LOAD_PORT, default 8114), and stops what it started.
 Sign-in rate limits are turned off for the run (DJANGO_DISABLE_RATE_LIMITS=1).
 """
@@ -392,7 +393,8 @@ def report(users, stats, saves, saved, elapsed, cpu):
     bad_errors = sum(int(row["Failure Count"]) for row in bad)
     print(
         f"\n{users} people, {elapsed:.0f} s ({SECONDS} s after everyone arrived), "
-        f"{WORKERS} gunicorn workers x {THREADS} threads [load average {load}]"
+        f"{WORKERS} gunicorn workers x {THREADS} threads, think time "
+        f"{os.environ.get('LOAD_THINK', '5,12').replace(',', ' to ')} s [load average {load}]"
     )
     print(
         f"  {float(total['Requests/s']):.1f} requests/s; all requests median "
