@@ -112,27 +112,39 @@ def _worst_first(audit):
     return (outcome, levels, audit.project.title)
 
 
-NOT_SCORED = "–"
+# Spoken as letters by screen readers, where a dash is often passed over in silence.
+NOT_SCORED = "NS"
 
 
 def level_key(levels):
-    """Short names for the framework's levels in the compact rows, with the key that explains them.
+    """Short names for the levels in the compact rows, with the key that explains them.
 
     The initials of each level's name (Room for Improvement is "RI"); where two levels would
     share initials, their whole names. The six levels fit in one cell of a row: six cells of
-    whole names made every row several lines tall and the table slow to lay out.
+    whole names made every row several lines tall and the table slow to lay out. Keyed by
+    name, so that audits of another version of the framework (a re-audit keeps its
+    predecessor's version) read the same way.
     """
+    names = list(dict.fromkeys(level.name for level in levels))
     initials = {
-        level.pk: "".join(w[0] for w in level.name.split() if w[0].isupper()) or level.name
-        for level in levels
+        name: "".join(w[0] for w in name.split() if w[0].isupper()) or name for name in names
     }
     taken = list(initials.values())
-    short = {
-        level.pk: initials[level.pk] if taken.count(initials[level.pk]) == 1 else level.name
-        for level in levels
-    }
-    key = [(short[level.pk], level.name) for level in levels] + [(NOT_SCORED, "not scored")]
+    short = {name: initials[name] if taken.count(initials[name]) == 1 else name for name in names}
+    key = [(short[name], name) for name in names] + [(NOT_SCORED, "not scored")]
     return short, key
+
+
+def _levels_of(framework, audits):
+    """The framework's levels, then those of any other version the audits were made with."""
+    levels = list(framework.levels.all()) if framework else []
+    others = {
+        a.level
+        for audit in audits
+        for a in audit.assessments.all()
+        if a.level and (framework is None or a.level.framework_id != framework.pk)
+    }
+    return levels + sorted(others, key=lambda level: (level.rank, level.name))
 
 
 def compact_groups(audits, today, short):
@@ -149,7 +161,7 @@ def compact_groups(audits, today, short):
         rows = by_service.setdefault(service.pk, SimpleNamespace(name=service.name, rows=[]))
         actions = audit.actions.all()
         levels = " · ".join(
-            f"{a.principle.number}\u00a0{short.get(a.level_id, NOT_SCORED)}"
+            f"{a.principle.number}\u00a0{short[a.level.name] if a.level else NOT_SCORED}"
             for a in audit.assessments.all()
         )
         rows.rows.append(
@@ -202,7 +214,7 @@ def pack_html(pack, *, today=None, made_at=None, requested_by_name=""):
     # a minute: each audit becomes a row of its service's table, with a link to its PDF.
     compact = len(audits) > settings.BOARD_PACK_PAGE_PER_AUDIT_UP_TO
     outcomes = list(framework.outcomes.all()) if framework else []
-    short, key = level_key(levels)
+    short, key = level_key(_levels_of(framework, audits) if compact else levels)
     context = {
         **figures,
         "partnership": partnership,

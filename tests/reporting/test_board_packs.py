@@ -492,7 +492,7 @@ def test_a_large_portfolio_gives_each_audit_a_row_weakest_first_with_a_link_to_i
     levels = list(weak.framework.levels.order_by("rank"))
     assert [level.name for level in levels] == list(short)
     key = "; ".join(f"{short[level.name]} {level.name}" for level in levels)
-    assert f"short name: {key}; – not scored." in summaries
+    assert f"short name: {key}; NS not scored." in summaries
     for audit in (world["p1_new"], world["p2_new"], weak):
         row = " · ".join(
             f"{a.principle.number} {short[a.level.name]}"
@@ -513,3 +513,30 @@ def test_a_large_portfolio_gives_each_audit_a_row_weakest_first_with_a_link_to_i
     tags = [tag for tag, _ in structure_elements(data)]
     assert tags.count("/Table") >= 3 and "/TH" in tags and "/Link" in tags
     assert len(outline_titles(data)) == len(headings_in(html))
+
+
+def test_compact_rows_read_audits_of_another_framework_version_by_their_level_names(area, world):
+    from principles.services import framework_new_version, framework_publish
+
+    older = Audit.objects.get(pk=world["p1_new"].pk)
+    newer_framework = framework_publish(framework=framework_new_version(framework=older.framework))
+    assert newer_framework.pk != older.framework_id
+    newer = make_audit(area, ProjectFactory(service=world["s2"], title="On the new version"), 5, 2)
+    assert newer.framework_id == newer_framework.pk
+    audits = packs._summaries(area.partnership, [older.pk, newer.pk])
+    # The first audit's framework is the older one: the newer audit's levels are other rows.
+    short, key = packs.level_key(packs._levels_of(older.framework, audits))
+    assert key == [
+        ("RI", "Room for Improvement"),
+        ("G", "Good"),
+        ("E", "Excellent"),
+        (packs.NOT_SCORED, "not scored"),
+    ]
+    rows = {
+        row.audit.pk: row.levels
+        for group in packs.compact_groups(audits, timezone.localdate(), short)
+        for service in group.services
+        for row in service.rows
+    }
+    assert rows[newer.pk] == " · ".join(f"{n}\u00a0G" for n in range(1, 7))
+    assert rows[older.pk] == " · ".join(f"{n}\u00a0E" for n in range(1, 7))
