@@ -64,9 +64,20 @@ def _through_audit(sender, instance, **kwargs):
     _audit_part_changed(instance.audit_id)
 
 
+def _family_review_changed(sender, instance, **kwargs):
+    # A review counts once its ratings are sent; asking families, and their drafts, do not.
+    if instance.submitted_at:
+        _audit_part_changed(instance.audit_id)
+
+
 def _through_family_review(sender, instance, **kwargs):
     # Families' ratings count once sent, and the levels agreed after them are shown too.
-    audit_id = FamilyReview.objects.filter(pk=instance.review_id).values_list("audit_id").first()
+    # Ratings not yet sent are counted nowhere: nothing cached changes.
+    audit_id = (
+        FamilyReview.objects.filter(pk=instance.review_id, submitted_at__isnull=False)
+        .values_list("audit_id")
+        .first()
+    )
     if audit_id:
         _audit_part_changed(audit_id[0])
 
@@ -86,7 +97,13 @@ def connect():
     post_delete.connect(
         _through_family_review, sender=FamilyRating, dispatch_uid="portfolio-FamilyRating-del"
     )
-    for model in (PrincipleAssessment, Action, FamilyReview):
+    post_save.connect(
+        _family_review_changed, sender=FamilyReview, dispatch_uid="portfolio-FamilyReview-save"
+    )
+    post_delete.connect(
+        _family_review_changed, sender=FamilyReview, dispatch_uid="portfolio-FamilyReview-del"
+    )
+    for model in (PrincipleAssessment, Action):
         post_save.connect(
             _through_audit, sender=model, dispatch_uid=f"portfolio-{model.__name__}-save"
         )

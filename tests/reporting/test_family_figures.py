@@ -126,3 +126,30 @@ def test_the_cached_dashboard_shows_families_ratings_as_soon_as_they_are_sent(
     with django_capture_on_commit_callbacks(execute=True):
         family_rates(area, audits[0], [1, 3, 2, 2, 2, 2])
     assert share() == ("1", "1")
+
+
+def test_ratings_not_yet_sent_keep_the_cached_dashboard(
+    client_for, area, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTFOLIO_CACHE_SECONDS = 600
+    audit = make_audit(area, ProjectFactory(service=area.service), 10, rank=2)
+    client = client_for(area, Role.COMMISSIONER)
+    url = reverse("reporting:dashboard", args=[area.partnership.slug])
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    queries()
+    cached = queries()
+    with django_capture_on_commit_callbacks(execute=True):
+        family_rates(area, audit, [1, 3, 2, 2, 2, 2], send=False)
+    assert queries() == cached
+    with django_capture_on_commit_callbacks(execute=True):
+        services_family.family_review_submit(
+            review=audit.family_review,
+            membership=area.members[Role.FAMILY_PARTNER],
+            by=area.members[Role.FAMILY_PARTNER].user,
+        )
+    assert queries() > cached
