@@ -46,6 +46,10 @@ def framework_new_version(*, framework: Framework) -> Framework:
     return draft
 
 
+MAX_LEVEL_RANK = 9
+MAX_PRINCIPLE_NUMBER = 40
+
+
 def framework_problems(framework: Framework) -> list[str]:
     """What stops `framework` being used for audits; empty when it is complete."""
     problems = []
@@ -54,9 +58,15 @@ def framework_problems(framework: Framework) -> list[str]:
         problems.append("It has no levels.")
     if not framework.outcomes.exists():
         problems.append("It has no overall outcomes.")
+    # Each audit keeps its levels as one digit per principle (audits/level_summary.py,
+    # Audit.level_ranks, 40 characters), which the portfolio reads.
+    if any(not 1 <= level.rank <= MAX_LEVEL_RANK for level in levels):
+        problems.append(f"Its levels must be ranked from 1 to {MAX_LEVEL_RANK}.")
     principles = list(framework.principles.prefetch_related("descriptors"))
     if not principles:
         problems.append("It has no principles.")
+    if any(not 1 <= p.number <= MAX_PRINCIPLE_NUMBER for p in principles):
+        problems.append(f"Its principles must be numbered from 1 to {MAX_PRINCIPLE_NUMBER}.")
     for principle in principles:
         if not principle.title.strip() or not principle.indicator.strip():
             problems.append(f"Principle {principle.number} needs a title and an indicator.")

@@ -189,3 +189,17 @@ def test_publish_and_retire_only_move_forwards():
     draft = FrameworkFactory(status=Framework.Status.DRAFT)
     with pytest.raises(ValidationError, match="Only a published framework"):
         framework_retire(framework=draft)
+
+
+def test_a_framework_whose_levels_cannot_be_kept_as_digits_is_not_published():
+    from principles.services import framework_problems
+
+    draft = framework_new_version(framework=FrameworkFactory(principles=4))
+    assert framework_problems(draft) == []
+    Level.objects.filter(pk=draft.levels.order_by("-rank").first().pk).update(rank=10)
+    Principle.objects.filter(pk=draft.principles.order_by("-number").first().pk).update(number=41)
+    problems = framework_problems(draft)
+    assert "Its levels must be ranked from 1 to 9." in problems
+    assert "Its principles must be numbered from 1 to 40." in problems
+    with pytest.raises(ValidationError):
+        framework_publish(framework=draft)
